@@ -23,3 +23,10 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .hypothesis
+
+# ---- release outputs (dist/, chart) ----
+build: $(STAMP)
+	$(BIN)/python -m publish build
+
+chart: $(STAMP)
+	$(BIN)/python -m publish chart
