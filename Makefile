@@ -30,3 +30,20 @@ build: $(STAMP)
 
 chart: $(STAMP)
 	$(BIN)/python -m publish chart
+
+# ---- citation check (.venv-cff) ----
+# cffconvert 2.0.0 pins jsonschema<4 and frictionless needs jsonschema>=4, so cffconvert
+# gets its own environment, pinned by requirements-cff.lock. tests/test_citation.py runs
+# .venv-cff/bin/cffconvert, so `make test` builds this environment before pytest runs.
+CFF_VENV := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+# The '*' .gitignore inside keeps the environment out of git status.
+$(CFF_STAMP): requirements-cff.lock
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-cff.lock
+	echo '*' > $(CFF_VENV)/.gitignore
+	touch $(CFF_STAMP)
+
+# An extra prerequisite line: make merges it into the existing test target.
+test: $(CFF_STAMP)
