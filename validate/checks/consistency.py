@@ -1,0 +1,417 @@
+"""Consistency: figures agree as intervals, parts stay within wholes, breakdowns add up,
+dates come in order, and the discrepancy register matches the disagreements that exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from validate import dates
+from validate.findings import Finding
+from validate.intervals import NEEDS_UNIT, Interval, read_figure
+from validate.loading import RULES, Package, Table, finding
+from validate.typed import typed_table
+
+_YEARS_PER = {"years": 1.0, "months": 1 / 12, "weeks": 1 / 52}
+_RULE_KEYS = {"subsets": ("part", "whole"), "case_limits": ("whole", "value", "unit"),
+              "breakdowns": ("dimension",)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An outcomes row read as an interval."""
+
+    row: int
+    outcome_id: str
+    operation: str
+    metric: str
+    breakdown: tuple[str, str]
+    interval: Interval
+    number: float
+
+
+def figures(pkg: Package) -> list[Figure]:
+    """Every readable outcomes row as a Figure (rows with type or key problems are left out)."""
+    cached = getattr(pkg, "_figures", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found: list[Figure] = []
+    outcomes, metrics = pkg.table("outcomes"), pkg.table("metrics")
+    needed = {"outcome_id", "operation_id", "metric_id", "number", "qualifier"}
+    if outcomes is not None and needed <= set(outcomes.frame.columns):
+        units = {}
+        if metrics is not None and {"metric_id", "unit"} <= set(metrics.frame.columns):
+            mf = typed_table(metrics).frame
+            units = dict(zip(mf["metric_id"], mf["unit"], strict=True))
+        frame = typed_table(outcomes).frame
+        has = set(frame.columns)
+        rounding = frame["rounding_unit"] if "rounding_unit" in has else None
+        dims = frame["breakdown_dimension"] if "breakdown_dimension" in has else None
+        values = frame["breakdown_value"] if "breakdown_value" in has else None
+        for row, (oid, op, metric, number, qualifier) in enumerate(zip(
+                frame["outcome_id"], frame["operation_id"], frame["metric_id"], frame["number"],
+                frame["qualifier"], strict=True)):
+            if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or number != number \
+                    or number is None:
+                continue
+            unit = rounding.iloc[row] if rounding is not None else None
+            unit = None if unit is None or unit != unit else float(unit)
+            interval = read_figure(float(number), qualifier, unit, units.get(metric, "count") == "count")
+            if interval is None:
+                continue
+            breakdown = (_text(dims.iloc[row]) if dims is not None else "",
+                         _text(values.iloc[row]) if values is not None else "")
+            found.append(Figure(row, oid, op, metric, breakdown, interval, float(number)))
+    pkg._figures = found  # type: ignore[attr-defined]
+    return found
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _where(table: Table, figure: Figure) -> str:
+    return f"{figure.outcome_id} (line {table.line(figure.row)})"
+
+
+def check_qualifiers(pkg: Package) -> Iterator[Finding]:
+    """Every qualifier has an interval reading, and rounding units are given exactly where needed."""
+    qualifiers = pkg.table("qualifiers")
+    if qualifiers is not None and "qualifier_id" in qualifiers.frame.columns:
+        for row, qualifier in enumerate(typed_table(qualifiers).frame["qualifier_id"]):
+            if isinstance(qualifier, str) and qualifier not in NEEDS_UNIT:
+                yield finding("qualifier-unknown", qualifiers.path, qualifiers.line(row), "qualifier_id",
+                              f"{qualifier!r} has no interval reading; known: {', '.join(NEEDS_UNIT)}")
+    outcomes = pkg.table("outcomes")
+    if outcomes is None or not {"qualifier", "rounding_unit"} <= set(outcomes.frame.columns):
+        return
+    frame = typed_table(outcomes).frame
+    for row, (qualifier, unit) in enumerate(zip(frame["qualifier"], frame["rounding_unit"], strict=True)):
+        if qualifier not in NEEDS_UNIT:
+            continue
+        has_unit = unit is not None and unit == unit
+        if NEEDS_UNIT[qualifier] and not has_unit:
+            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
+                          f"a {qualifier} figure needs the unit it was rounded to")
+        elif not NEEDS_UNIT[qualifier] and has_unit:
+            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
+                          f"a {qualifier} figure takes no rounding unit")
+
+
+def disagreements(pkg: Package) -> list[tuple[Figure, Figure]]:
+    """Pairs of figures about the same thing whose intervals do not overlap."""
+    groups: dict[tuple[str, str, tuple[str, str]], list[Figure]] = defaultdict(list)
+    for figure in figures(pkg):
+        groups[(figure.operation, figure.metric, figure.breakdown)].append(figure)
+    pairs: list[tuple[Figure, Figure]] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        # Intervals on a line share a point when the highest start is below the lowest end.
+        top = max(group, key=lambda f: (f.interval.lo, f.interval.lo_open))
+        bottom = min(group, key=lambda f: (f.interval.hi, not f.interval.hi_open))
+        if not top.interval.above(bottom.interval):
+            continue
+        pairs += [(a, b) for a, b in itertools.combinations(group, 2) if not a.interval.overlaps(b.interval)]
+    return pairs
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A discrepancy register entry."""
+
+    row: int
+    discrepancy_id: str
+    kind: str
+    operation: str
+    other: str
+    summary: str
+
+
+def register(pkg: Package) -> tuple[Table | None, list[Entry], dict[str, set[str]]]:
+    """The discrepancy register and the outcomes each entry lists."""
+    table = pkg.table("discrepancies")
+    entries: list[Entry] = []
+    if table is not None and {"discrepancy_id", "kind", "operation_id"} <= set(table.frame.columns):
+        frame = typed_table(table).frame
+        for row in range(len(frame)):
+            record = frame.iloc[row]
+            if not isinstance(record["discrepancy_id"], str):
+                continue
+            entries.append(Entry(row, record["discrepancy_id"], _text(record["kind"]),
+                                 _text(record["operation_id"]),
+                                 _text(record.get("other_operation_id")), _text(record.get("summary"))))
+    links: dict[str, set[str]] = defaultdict(set)
+    link_table = pkg.table("discrepancy_outcomes")
+    if link_table is not None and {"discrepancy_id", "outcome_id"} <= set(link_table.frame.columns):
+        lf = typed_table(link_table).frame
+        for did, oid in zip(lf["discrepancy_id"], lf["outcome_id"], strict=True):
+            if isinstance(did, str) and isinstance(oid, str):
+                links[did].add(oid)
+    return table, entries, links
+
+
+def check_agreement(pkg: Package) -> Iterator[Finding]:
+    """Figures for the same operation and metric agree, or their disagreement is registered."""
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return
+    pairs = disagreements(pkg)
+    table, entries, links = register(pkg)
+    live: set[str] = set()
+    for a, b in pairs:
+        covering = [e for e in entries if e.kind == "figures"
+                    and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())]
+        if covering:
+            live.update(e.discrepancy_id for e in covering)
+            continue
+        yield finding("figures-disagree", outcomes.path, outcomes.line(b.row), "number",
+                      f"{b.outcome_id} says {b.interval} but {_where(outcomes, a)} says {a.interval} "
+                      f"for {b.metric} of {b.operation}; both cannot be true and no register entry "
+                      "lists both")
+    if table is None:
+        return
+    for entry in entries:
+        if entry.kind != "figures":
+            continue
+        if entry.discrepancy_id in live:
+            yield finding("discrepancy-acknowledged", table.path, table.line(entry.row), "discrepancy_id",
+                          f"{entry.discrepancy_id}: {entry.summary}")
+        else:
+            yield finding("discrepancy-stale", table.path, table.line(entry.row), "discrepancy_id",
+                          f"{entry.discrepancy_id} lists figures that now agree (or do not exist); "
+                          "remove or update the entry")
+
+
+def rules(pkg: Package) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The declared rules, each checked for shape and for metrics that exist."""
+    if not pkg.rules:
+        return
+    metrics = pkg.table("metrics")
+    known = set(typed_table(metrics).frame["metric_id"]) if metrics is not None \
+        and "metric_id" in metrics.frame.columns else None
+    for kind, items in pkg.rules.items():
+        if kind.startswith("$") or kind == "description":
+            continue
+        if kind not in _RULE_KEYS or not isinstance(items, list):
+            yield "invalid", {"message": f"unknown rule kind {kind!r}; known: {', '.join(_RULE_KEYS)}"}
+            continue
+        for item in items:
+            missing = [k for k in _RULE_KEYS[kind] if not isinstance(item, dict) or k not in item]
+            if missing:
+                yield "invalid", {"message": f"a {kind} rule lacks {', '.join(missing)}"}
+                continue
+            named = [item[k] for k in ("part", "whole") if k in item]
+            unknown = [m for m in named if known is not None and m not in known]
+            if unknown:
+                yield "invalid", {"message": f"rule {item.get('id', kind)!r} names unknown metric "
+                                             f"{', '.join(map(str, unknown))}"}
+                continue
+            yield kind, item
+
+
+def check_rules_file(pkg: Package) -> Iterator[Finding]:
+    """The rules file is well formed and names metrics that exist."""
+    for kind, item in rules(pkg):
+        if kind == "invalid":
+            yield finding("rules-invalid", RULES, None, None, item["message"])
+
+
+def check_subsets(pkg: Package) -> Iterator[Finding]:
+    """A part (children at immediate risk) never exceeds its whole (children safeguarded)."""
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return
+    by_key: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+    for figure in figures(pkg):
+        if figure.breakdown == ("", ""):
+            by_key[(figure.operation, figure.metric)].append(figure)
+    for kind, rule in rules(pkg):
+        if kind != "subsets":
+            continue
+        for (operation, metric), parts in list(by_key.items()):
+            if metric != rule["part"]:
+                continue
+            wholes = by_key.get((operation, rule["whole"]), [])
+            if not wholes:
+                continue
+            smallest = min(wholes, key=lambda f: f.interval.hi)
+            for part in parts:
+                if part.interval.above(smallest.interval):
+                    yield finding("subset-exceeds-total", outcomes.path, outcomes.line(part.row), "number",
+                                  f"{part.metric} {part.interval} exceeds {smallest.metric} "
+                                  f"{smallest.interval} of {_where(outcomes, smallest)} "
+                                  f"(rule {rule.get('id', 'subset')})")
+
+
+def check_case_limits(pkg: Package) -> Iterator[Finding]:
+    """No single case's sentence exceeds its operation's total custodial years."""
+    cases = pkg.table("cases")
+    if cases is None or "operation_id" not in cases.frame.columns:
+        return
+    frame = typed_table(cases).frame
+    totals: dict[str, list[Figure]] = defaultdict(list)
+    for figure in figures(pkg):
+        totals[figure.metric + "\0" + figure.operation].append(figure)
+    for kind, rule in rules(pkg):
+        if kind != "case_limits" or rule["value"] not in frame.columns or rule["unit"] not in frame.columns:
+            continue
+        for row in range(len(frame)):
+            value, unit, operation = frame.at[row, rule["value"]], frame.at[row, rule["unit"]], \
+                frame.at[row, "operation_id"]
+            if value is None or value != value or unit not in _YEARS_PER or not isinstance(operation, str):
+                continue
+            years = float(value) * _YEARS_PER[unit]
+            for whole in totals.get(rule["whole"] + "\0" + operation, []):
+                if Interval(years, years).above(whole.interval):
+                    yield finding("case-exceeds-total", cases.path, cases.line(row), rule["value"],
+                                  f"{years:g} years exceeds {whole.metric} {whole.interval} of "
+                                  f"{operation} ({whole.outcome_id})")
+                    break
+
+
+def check_breakdowns(pkg: Package) -> Iterator[Finding]:
+    """Parts of a declared breakdown add up to their total."""
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return
+    all_figures = figures(pkg)
+    for kind, rule in rules(pkg):
+        if kind != "breakdowns":
+            continue
+        parts: dict[tuple[str, str], dict[str, Interval]] = defaultdict(dict)
+        for figure in all_figures:
+            if figure.breakdown[0] != rule["dimension"]:
+                continue
+            known = parts[(figure.operation, figure.metric)]
+            value = figure.breakdown[1]
+            # The same part stated twice counts once; the agreement check compares the two.
+            known[value] = figure.interval if value not in known else _narrower(known[value], figure.interval)
+        for figure in all_figures:
+            if figure.breakdown != ("", "") or (figure.operation, figure.metric) not in parts:
+                continue
+            pieces = list(parts[(figure.operation, figure.metric)].values())
+            total = pieces[0]
+            for piece in pieces[1:]:
+                total = total + piece
+            exhaustive = bool(rule.get("exhaustive", True))
+            wrong = total.above(figure.interval) or (exhaustive and figure.interval.above(total))
+            if wrong:
+                yield finding("breakdown-sum", outcomes.path, outcomes.line(figure.row), "number",
+                              f"{len(pieces)} parts by {rule['dimension']} add up to {total}, but "
+                              f"{figure.outcome_id} gives {figure.interval}"
+                              + ("" if exhaustive else " (parts may not exceed the total)"))
+
+
+def _narrower(a: Interval, b: Interval) -> Interval:
+    return a if (a.hi - a.lo) <= (b.hi - b.lo) else b
+
+
+def _published(pkg: Package) -> dict[str, dt.date]:
+    """Publication dates that can be trusted, by source_id."""
+    sources = pkg.table("sources")
+    if sources is None or not {"source_id", "published"} <= set(sources.frame.columns):
+        return {}
+    frame = typed_table(sources).frame
+    doubtful = frame["published_doubtful"] if "published_doubtful" in frame.columns else None
+    out: dict[str, dt.date] = {}
+    for row, (source_id, published) in enumerate(zip(frame["source_id"], frame["published"], strict=True)):
+        if isinstance(source_id, str) and published is not None and published == published \
+                and not (doubtful is not None and doubtful.iloc[row] is True):
+            out[source_id] = published.date()
+    return out
+
+
+def check_periods(pkg: Package) -> Iterator[Finding]:
+    """Periods run forward, end before publication, last their stated duration and follow on in a series."""
+    operations = pkg.table("operations")
+    if operations is None or not {"operation_id", "period_start", "period_end"} <= set(operations.frame.columns):
+        return
+    frame = typed_table(operations).frame
+    published = _published(pkg)
+    reporters: dict[str, set[str]] = defaultdict(set)
+    outcomes = pkg.table("outcomes")
+    if outcomes is not None and {"operation_id", "source_id"} <= set(outcomes.frame.columns):
+        of = typed_table(outcomes).frame
+        for op, source in zip(of["operation_id"], of["source_id"], strict=True):
+            reporters[op].add(source)
+    series: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+    for row in range(len(frame)):
+        op = frame.at[row, "operation_id"]
+        start, end = dates.readable(frame.at[row, "period_start"]), dates.readable(frame.at[row, "period_end"])
+        if not isinstance(op, str):
+            continue
+        if start and end and dates.earliest(start) > dates.latest(end):
+            yield finding("period-reversed", operations.path, operations.line(row), "period_end",
+                          f"the period ends ({end}) before it starts ({start})")
+            continue
+        if end:
+            for source in sorted(reporters.get(op, ())):
+                if source in published and dates.earliest(end) > published[source]:
+                    yield finding("period-after-publication", operations.path, operations.line(row),
+                                  "period_end", f"the period ends {end}, after {source} was published "
+                                                f"on {published[source].isoformat()}")
+        duration = frame.at[row, "duration"] if "duration" in frame.columns else None
+        if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
+            yield finding("duration-mismatch", operations.path, operations.line(row), "duration",
+                          f"{start} to {end} does not last {duration}")
+        group = frame.at[row, "series_id"] if "series_id" in frame.columns else None
+        if isinstance(group, str) and start and end:
+            series[group].append((row, op, start, end))
+    yield from _series_alignment(pkg, operations, series)
+
+
+def _series_alignment(pkg: Package, operations: Table,
+                      series: dict[str, list[tuple[int, str, str, str]]]) -> Iterator[Finding]:
+    """Consecutive periods of a series follow on, or the gap is registered."""
+    table, entries, _ = register(pkg)
+    matched: set[str] = set()
+    for group, members in series.items():
+        members.sort(key=lambda m: dates.earliest(m[2]))
+        for (_, before, _, before_end), (row, after, after_start, _) in itertools.pairwise(members):
+            if dates.earliest(after_start) == dates.latest(before_end) + dt.timedelta(days=1):
+                continue
+            covering = [e for e in entries if e.kind == "periods" and e.operation == after and e.other == before]
+            if covering and table is not None:
+                matched.update(e.discrepancy_id for e in covering)
+                for entry in covering:
+                    yield finding("discrepancy-acknowledged", table.path, table.line(entry.row),
+                                  "discrepancy_id", f"{entry.discrepancy_id}: {entry.summary}")
+                continue
+            yield finding("period-not-aligned", operations.path, operations.line(row), "period_start",
+                          f"{after} starts {after_start} but {before} in series {group} ended "
+                          f"{before_end}: year-on-year comparison of the two misleads")
+    if table is None:
+        return
+    for entry in entries:
+        if entry.kind == "periods" and entry.discrepancy_id not in matched:
+            yield finding("discrepancy-stale", table.path, table.line(entry.row), "discrepancy_id",
+                          f"{entry.discrepancy_id}: {entry.other} and {entry.operation} are not "
+                          "consecutive misaligned periods of a series")
+
+
+def check_case_dates(pkg: Package) -> Iterator[Finding]:
+    """A case's offence, arrest, sentence and publication come in that order."""
+    cases = pkg.table("cases")
+    if cases is None:
+        return
+    frame = typed_table(cases).frame
+    published = _published(pkg)
+    order = [c for c in ("offence_date", "arrest_date", "sentence_date") if c in frame.columns]
+    for row in range(len(frame)):
+        steps = [(c, dates.readable(frame.at[row, c])) for c in order]
+        known = [(c, v) for c, v in steps if v]
+        for (first, a), (second, b) in itertools.combinations(known, 2):
+            if dates.earliest(a) > dates.latest(b):
+                yield finding("case-dates-order", cases.path, cases.line(row), second,
+                              f"{second} {b} is before {first} {a}")
+        source = frame.at[row, "source_id"] if "source_id" in frame.columns else None
+        if known and isinstance(source, str) and source in published:
+            column, value = known[-1]
+            if dates.earliest(value) > published[source]:
+                yield finding("case-dates-order", cases.path, cases.line(row), column,
+                              f"{column} {value} is after {source} was published on {published[source]}")

@@ -1,0 +1,166 @@
+"""Provenance: archived texts match their hashes, quotes are in their sources at their lines,
+figures are in their quotes, and quoted people are named in their sources."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from validate.findings import Finding
+from validate.loading import DESCRIPTOR, Package, Table, finding
+from validate.numbers import printed_in
+from validate.text import SourceText
+from validate.typed import typed_table
+
+# (table, column holding the source's words, column holding their line or None)
+QUOTED = (
+    ("outcomes", "quote", "line"),
+    ("quotes", "text", "line"),
+    ("officials", "attribution", "line"),
+    ("cases", "quote", "line"),
+    ("cases", "offence", None),
+    ("cases", "child_status_quote", None),
+)
+# (table, number column, column of words it must be printed in)
+FIGURES = (
+    ("outcomes", "number", "quote"),
+    ("cases", "custody_value", "quote"),
+    ("cases", "extended_licence_value", "quote"),
+    ("cases", "register_value", "quote"),
+)
+
+
+def source_texts(pkg: Package) -> dict[str, SourceText]:
+    """Each source's archived text, by source_id, for the sources whose text is intact."""
+    cached = getattr(pkg, "_source_texts", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    texts: dict[str, SourceText] = {}
+    sources = pkg.table("sources")
+    if sources is not None and {"source_id", "archive_path"} <= set(sources.frame.columns):
+        frame = typed_table(sources).frame
+        for source_id, path in zip(frame["source_id"], frame["archive_path"], strict=True):
+            data = pkg.files.get(path) if isinstance(path, str) else None
+            if data is None or not isinstance(source_id, str):
+                continue
+            try:
+                texts[source_id] = SourceText(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                continue  # reported once as an encoding error of the archive
+    pkg._source_texts = texts  # type: ignore[attr-defined]
+    return texts
+
+
+def check_archives(pkg: Package) -> Iterator[Finding]:
+    """Every archived text matches the sha256 and size recorded in sources and the descriptor."""
+    recorded: dict[str, dict[str, Any]] = {}
+    sources = pkg.table("sources")
+    if sources is not None and {"archive_path", "sha256", "bytes"} <= set(sources.frame.columns):
+        frame = typed_table(sources).frame
+        for row, path in frame["archive_path"].items():
+            recorded[str(path)] = {"row": int(row), "sha256": frame.at[row, "sha256"],
+                                   "bytes": frame.at[row, "bytes"]}
+            declared = any(r.get("path") == path for r in pkg.resources)
+            if not declared and isinstance(path, str):
+                yield finding("archive-undeclared", sources.path, sources.line(int(row)), "archive_path",
+                              f"{path} is not a resource of datapackage.json")
+    for resource in pkg.resources:
+        path = resource.get("path")
+        if not isinstance(path, str) or path not in pkg.files:
+            continue
+        data = pkg.files[path]
+        actual = hashlib.sha256(data).hexdigest()
+        declared_hash = resource.get("hash")
+        declared = declared_hash.removeprefix("sha256:") if isinstance(declared_hash, str) else None
+        declared_bytes = resource.get("bytes")
+        record = recorded.get(path)
+        table_hash = record["sha256"] if record else None
+        table_bytes = record["bytes"] if record else None
+        claims = [c for c in (declared, table_hash) if c]
+        if claims and all(c != actual for c in claims):
+            yield finding("archive-mismatch", path, None, "sha256",
+                          f"sha256 is {actual} ({len(data)} bytes); recorded {claims[0]}: the text "
+                          "was changed, truncated or swapped")
+            continue
+        if declared and declared != actual:
+            yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, declared), "hash",
+                          f"{path}: descriptor hash {declared_hash} but the text's sha256 is {actual}")
+        if table_hash and table_hash != actual and sources is not None and record:
+            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), "sha256",
+                          f"{path}: recorded {table_hash} but the text's sha256 is {actual}")
+        if isinstance(declared_bytes, int) and declared_bytes != len(data):
+            yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
+                          "bytes", f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}")
+        if table_bytes is not None and table_bytes == table_bytes and int(table_bytes) != len(data) \
+                and sources is not None and record:
+            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), "bytes",
+                          f"{path}: recorded {int(table_bytes)} bytes but the text has {len(data)}")
+
+
+def _descriptor_line(pkg: Package, needle: str) -> int | None:
+    index = pkg.descriptor_text.find(needle)
+    return pkg.descriptor_text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def check_quotes(pkg: Package) -> Iterator[Finding]:
+    """Every quoted passage is in its source's archived text, starting at its stated line."""
+    texts = source_texts(pkg)
+    for name, column, line_column in QUOTED:
+        table = pkg.table(name)
+        if table is None or column not in table.frame.columns or "source_id" not in table.frame.columns:
+            continue
+        frame = typed_table(table).frame
+        lines = frame[line_column] if line_column and line_column in frame.columns else None
+        for row, (source_id, words) in enumerate(zip(frame["source_id"], frame[column], strict=True)):
+            text = texts.get(source_id) if isinstance(source_id, str) else None
+            if text is None or not isinstance(words, str):
+                continue
+            found = text.find_lines(words)
+            if not found:
+                yield finding("quote-not-in-source", table.path, table.line(row), column,
+                              f"{_clip(words)!r} is not in the archived text of {source_id}")
+                continue
+            stated = lines.iloc[row] if lines is not None else None
+            if stated is not None and stated == stated and int(stated) not in found:
+                yield finding("quote-wrong-line", table.path, table.line(row), line_column,
+                              f"the words start at line {', '.join(map(str, found))} of {source_id}, "
+                              f"not line {int(stated)}")
+
+
+def _clip(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def check_figures(pkg: Package) -> Iterator[Finding]:
+    """Every figure's number is printed in its own quote, in digits or in words."""
+    for name, number_column, words_column in FIGURES:
+        table = pkg.table(name)
+        if table is None or not {number_column, words_column} <= set(table.frame.columns):
+            continue
+        frame = typed_table(table).frame
+        pairs = frame[[number_column, words_column]].dropna()
+        for number, group in pairs.groupby(number_column, sort=False):
+            from validate.numbers import number_pattern
+
+            hits = group[words_column].astype(str).str.contains(number_pattern(float(number)))
+            for row in hits.index[~hits.to_numpy(dtype=bool)]:
+                yield finding("figure-not-in-quote", table.path, table.line(int(row)), number_column,
+                              f"{float(number):g} is not printed in its quote "
+                              f"{_clip(str(frame.at[row, words_column]))!r}")
+
+
+def check_people(pkg: Package) -> Iterator[Finding]:
+    """Every quoted person's name is printed in the source that quotes them."""
+    table = pkg.table("officials")
+    if table is None or not {"name", "source_id"} <= set(table.frame.columns):
+        return
+    texts = source_texts(pkg)
+    frame = typed_table(table).frame
+    for row, (source_id, name) in enumerate(zip(frame["source_id"], frame["name"], strict=True)):
+        text = texts.get(source_id) if isinstance(source_id, str) else None
+        if text is not None and isinstance(name, str) and not text.find_lines(name):
+            yield finding("person-not-in-source", table.path, table.line(row), "name",
+                          f"{name!r} is not printed in {source_id}")
+
+

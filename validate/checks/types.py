@@ -1,0 +1,183 @@
+"""Types and constraints from the Table Schemas: pandera for column constraints, keys across tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from validate.findings import Finding
+from validate.loading import Package, Table, finding
+from validate.typed import typed_table
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+# pandera names a failed check by its function; the finding code says what it means here.
+_CHECK_CODES = (
+    (re.compile(r"^not_nullable"), "required-missing"),
+    (re.compile(r"^field_uniqueness"), "duplicate-value"),
+    (re.compile(r"^str_matches"), "pattern-mismatch"),
+    (re.compile(r"^isin"), "enum-violation"),
+    (re.compile(r"^(greater|less)_than|^in_range"), "out-of-range"),
+)
+
+
+def check_types(pkg: Package) -> Iterator[Finding]:
+    """Every cell reads as its type and meets its field's constraints."""
+    for table in pkg.tables.values():
+        typed = typed_table(table)
+        for cell in typed.bad:
+            yield finding(cell.code, table.path, table.line(cell.row), cell.field, cell.message)
+        yield from _constraints(table)
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """The table's pandera schema, derived from its Table Schema at run time.
+
+    pandera's converter does the derivation; types are already read by validate.typed
+    (the converter reads dates as strings and coerces 'false' to True), so dtypes are
+    dropped here, and the constraints the converter ignores are added.
+    """
+    import pandera.pandas as pa
+    from pandera.io.pandas_io import from_frictionless_schema
+
+    present = {f["name"] for f in table.fields}
+    fields = [f for f in table.schema["fields"] if f["name"] in present]
+    source = {"$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+              "fields": fields, "primaryKey": []}
+    derived = from_frictionless_schema(source)
+    columns: dict[str, pa.Column] = {}
+    for spec in fields:
+        column = derived.columns[spec["name"]]
+        checks = list(column.checks)
+        constraints = spec.get("constraints", {})
+        if spec.get("type") in ("date", "boolean"):
+            checks = [c for c in checks if not str(c.name).startswith("str_")]
+        if "exclusiveMinimum" in constraints:
+            checks.append(pa.Check.greater_than(constraints["exclusiveMinimum"]))
+        if "exclusiveMaximum" in constraints:
+            checks.append(pa.Check.less_than(constraints["exclusiveMaximum"]))
+        columns[spec["name"]] = pa.Column(
+            None, checks=checks, nullable=column.nullable, unique=column.unique, name=spec["name"],
+        )
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def _constraints(table: Table) -> Iterator[Finding]:
+    """Run the derived pandera schema lazily and turn each failure case into a finding."""
+    import pandera.errors
+
+    typed = typed_table(table)
+    frame = typed.frame
+    if frame.empty:
+        return
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        seen: set[tuple[int, str]] = set()
+        repeats: dict[str, Any] = {}
+        for record in cases.to_dict("records"):
+            index = record.get("index")
+            column = record.get("column")
+            if index is None or column is None or index != index:
+                continue
+            code = _code_for(str(record.get("check")))
+            row, name = int(index), str(column)
+            if (row, name) in seen:
+                continue
+            if code == "duplicate-value":
+                if name not in repeats:
+                    repeats[name] = frame[name].duplicated(keep="first")
+                if not repeats[name].iloc[row]:
+                    continue  # the first of the repeated rows stays unflagged
+            seen.add((row, name))
+            yield finding(code, table.path, table.line(row), name,
+                          _message(code, record.get("failure_case"), table, name))
+
+
+def _code_for(check: str) -> str:
+    for pattern, code in _CHECK_CODES:
+        if pattern.search(check):
+            return code
+    return "constraint-violation"
+
+
+def _message(code: str, value: object, table: Table, name: str) -> str:
+    spec = next(f for f in table.fields if f["name"] == name)
+    constraints = spec.get("constraints", {})
+    if code == "required-missing":
+        return "the field is required but the cell is empty"
+    if code == "duplicate-value":
+        return f"{value!r} repeats a value of an earlier row; the field is unique"
+    if code == "pattern-mismatch":
+        return f"{value!r} does not match the pattern {constraints.get('pattern')}"
+    if code == "enum-violation":
+        return f"{value!r} is not one of {', '.join(map(str, constraints.get('enum', [])))}"
+    if code == "out-of-range":
+        bounds = {k: v for k, v in constraints.items() if "imum" in k}
+        return f"{value!r} is out of range ({', '.join(f'{k} {v}' for k, v in bounds.items())})"
+    return f"{value!r} breaks a constraint of the field"
+
+
+def check_keys(pkg: Package) -> Iterator[Finding]:
+    """Primary keys are unique and every foreign key finds its row."""
+    for table in pkg.tables.values():
+        yield from _primary_key(table)
+        yield from _foreign_keys(pkg, table)
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _primary_key(table: Table) -> Iterator[Finding]:
+    key = _as_list(table.schema.get("primaryKey"))
+    if not key or any(k not in table.frame.columns for k in key):
+        return
+    if len(key) == 1:
+        spec = next(f for f in table.fields if f["name"] == key[0])
+        if spec.get("constraints", {}).get("unique"):
+            return  # the unique constraint already reports it, once
+    frame = typed_table(table).frame[key]
+    complete = frame.notna().all(axis=1)
+    repeated = frame[complete].duplicated(keep="first")
+    for row in repeated[repeated].index:
+        values = ", ".join(str(frame.at[row, k]) for k in key)
+        yield finding("duplicate-key", table.path, table.line(int(row)), ",".join(key),
+                      f"primary key ({values}) repeats an earlier row")
+
+
+def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
+    import pandas as pd
+
+    foreign = table.schema.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        return
+    for spec in foreign:
+        if not isinstance(spec, dict) or not isinstance(spec.get("reference"), dict):
+            continue
+        fields = _as_list(spec.get("fields"))
+        reference = spec["reference"]
+        parent_name = reference.get("resource") or table.name
+        parent_fields = _as_list(reference.get("fields"))
+        parent = pkg.table(parent_name)
+        if (parent is None or len(fields) != len(parent_fields) or not fields
+                or any(f not in table.frame.columns for f in fields)
+                or any(f not in parent.frame.columns for f in parent_fields)):
+            continue  # the unreadable parent or broken schema has its own finding
+        child = typed_table(table).frame[fields]
+        known = typed_table(parent).frame[parent_fields].dropna()
+        filled = child.notna().all(axis=1)
+        if len(fields) == 1:
+            found = child[fields[0]].isin(set(known[parent_fields[0]]))
+        else:
+            keys = pd.MultiIndex.from_frame(known)
+            found = pd.Series(pd.MultiIndex.from_frame(child).isin(keys), index=child.index)
+        for row in child.index[filled & ~found]:
+            values = ", ".join(str(child.at[row, f]) for f in fields)
+            yield finding("foreign-key", table.path, table.line(int(row)), ",".join(fields),
+                          f"({values}) is not a {'/'.join(parent_fields)} of {parent_name}")

@@ -1,0 +1,52 @@
+"""The command line: parse options, call the library, render, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from validate.options import Options
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_DEFAULTS = Options()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("package_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "format_", type=click.Choice(["text", "json", "github", "markdown"]),
+              default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Fail on warnings as well as errors.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=_DEFAULTS.max_file_bytes,
+              show_default=True, help="Largest file read.")
+@click.option("--max-line-bytes", type=click.IntRange(min=1), default=_DEFAULTS.max_line_bytes,
+              show_default=True, help="Longest CSV line accepted.")
+@click.option("--max-findings", type=click.IntRange(min=1), default=_DEFAULTS.max_findings_per_code,
+              show_default=True, help="Findings listed per code and file before the rest are summarised.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal failure.")
+@click.version_option(package_name="uk-online-csa-policing")
+def main(package_dir: Path, format_: str, strict: bool, max_file_bytes: int, max_line_bytes: int,
+         max_findings: int, debug: bool) -> None:
+    """Validate the data package in PACKAGE_DIR (default: the current directory).
+
+    Checks structure, types and constraints, provenance (quotes in their sources,
+    figures in their quotes) and consistency (figures agree as intervals, parts within
+    wholes, dates in order). Exit 0 valid, 1 invalid, 2 usage error, 3 internal failure.
+    """
+    from validate.render import RENDERERS
+    from validate.runner import validate_package
+
+    options = Options(max_file_bytes=max_file_bytes, max_line_bytes=max_line_bytes,
+                      max_findings_per_code=max_findings)
+    if not package_dir.is_dir():
+        raise click.UsageError(f"{package_dir} is not a directory")
+    try:
+        report = validate_package(package_dir, options, strict=strict)
+    except Exception as error:
+        if debug:
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (rerun with --debug)", err=True)
+        sys.exit(EXIT_INTERNAL)
+    click.echo(RENDERERS[format_](report), nl=False)
+    sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)

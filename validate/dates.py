@@ -1,0 +1,58 @@
+"""Partial ISO 8601 dates (YYYY, YYYY-MM, YYYY-MM-DD) as the earliest and latest days they allow."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def earliest(value: str) -> dt.date:
+    """First day a partial date can mean."""
+    parts = [int(p) for p in value.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def latest(value: str) -> dt.date:
+    """Last day a partial date can mean."""
+    parts = [int(p) for p in value.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return dt.date(year, month, day)
+
+
+def precision(value: str) -> str:
+    """year, month or day."""
+    return ("year", "month", "day")[value.count("-")]
+
+
+def readable(value: object) -> str | None:
+    """The value when it is a well-formed, real partial date, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        earliest(value)
+        latest(value)
+    except (ValueError, IndexError):
+        return None
+    return value
+
+
+def span_matches(start: str, end: str, duration: str) -> bool | None:
+    """Whether the period from start to end lasts the ISO duration; None when they cannot be compared."""
+    match = _DURATION.match(duration)
+    if not match or precision(start) != precision(end):
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    unit = precision(start)
+    if unit == "month" and not (weeks or days):
+        first, last = earliest(start), earliest(end)
+        counted = (last.year - first.year) * 12 + last.month - first.month + 1
+        return counted == years * 12 + months
+    if unit == "year" and not (months or weeks or days):
+        return int(end) - int(start) + 1 == years
+    if unit == "day" and not (years or months):
+        return (earliest(end) - earliest(start)).days + 1 == weeks * 7 + days
+    return None

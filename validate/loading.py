@@ -1,0 +1,421 @@
+"""Reads a package from disk: descriptor, Table Schemas, CSV tables, archived texts, rules.
+
+This is the only module that opens files. It reads, never writes, refuses paths
+that leave the package, and records what it cannot read as findings so that the
+checks can judge what is there.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from validate.findings import CODES, Finding
+from validate.options import Options
+from validate.text import line_of_offset
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+DESCRIPTOR = "datapackage.json"
+RULES = "schemas/rules.json"
+FIELD_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year",
+               "yearmonth", "duration", "object", "array", "list", "geopoint", "geojson", "any"}
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def finding(code: str, file: str, line: int | None, field_: str | None, message: str) -> Finding:
+    """A finding whose severity comes from the code registry."""
+    return Finding(file, line, field_, code, CODES[code].severity, message)
+
+
+@dataclass
+class Table:
+    """One CSV table as read: raw strings by schema field name, and each row's physical line."""
+
+    name: str
+    path: str
+    schema: dict[str, Any]
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        """Schema fields whose column is present."""
+        return [f for f in self.schema["fields"] if f["name"] in self.frame.columns]
+
+    def line(self, row: int) -> int:
+        """Physical line of the row at position ``row``."""
+        return int(self.lines[row])
+
+
+@dataclass
+class Package:
+    """Everything read from a package directory."""
+
+    root: Path
+    descriptor: dict[str, Any] | None = None
+    descriptor_text: str = ""
+    tables: dict[str, Table] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Bytes of every readable non-table resource, by path as written."""
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    """Resources that are objects, in descriptor order."""
+    rules: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, name: str) -> Table | None:
+        """The loaded table of that resource name, if it could be read."""
+        return self.tables.get(name)
+
+
+def path_problem(root: Path, path: object) -> str | None:
+    """Why a resource path may not be opened, or None when it is a safe path inside root."""
+    if not isinstance(path, str) or not path:
+        return "path must be a non-empty string"
+    if "\x00" in path or "\\" in path:
+        return f"path {path!r} contains a NUL or backslash"
+    if path.startswith("//") or _REMOTE.match(path):
+        return f"remote path {path!r} is refused: the validator never opens a connection"
+    if path.startswith("~"):
+        return f"path {path!r} starts with '~'; use a path relative to the package root"
+    if os.path.isabs(path):
+        return f"absolute path {path!r}; use a path relative to the package root"
+    if ".." in PurePosixPath(path).parts:
+        return f"path {path!r} climbs out of the package with '..'"
+    real = (root / path).resolve()
+    if not real.is_relative_to(root.resolve()):
+        return f"path {path!r} is a symlink to outside the package"
+    return None
+
+
+def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str) -> bytes | None:
+    """Bytes of a safe, regular, non-empty file within the limit, or None with a finding."""
+    problem = path_problem(root, path)
+    if problem:
+        pkg.findings.append(finding("unsafe-path", owner, None, "path", problem))
+        return None
+    full = root / path
+    if not full.is_file():
+        what = "a directory" if full.is_dir() else "missing or not a regular file"
+        pkg.findings.append(finding("file-missing", path, None, None, f"{path} is {what}"))
+        return None
+    size = full.stat().st_size
+    if size > limit:
+        pkg.findings.append(finding("file-too-large", path, None, None,
+                                    f"{path} is {size} bytes; the limit is {limit}"))
+        return None
+    with full.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if not data:
+        pkg.findings.append(finding("file-empty", path, None, None, f"{path} is empty"))
+        return None
+    return data
+
+
+def read_json(data: bytes, file: str, pkg: Package) -> Any:
+    """Parsed JSON, or None with a located finding."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        pkg.findings.append(finding("encoding-error", file, line_of_offset(data, error.start), None,
+                                    f"byte {error.start} is not valid UTF-8"))
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        code = "descriptor-invalid" if file == DESCRIPTOR else "schema-invalid"
+        pkg.findings.append(finding(code, file, error.lineno, None, f"not valid JSON: {error.msg}"))
+    except RecursionError:
+        code = "descriptor-invalid" if file == DESCRIPTOR else "schema-invalid"
+        pkg.findings.append(finding(code, file, 1, None, "JSON is nested too deeply to read"))
+    return None
+
+
+def load_package(root: Path, options: Options) -> Package:
+    """Read everything the checks need from the package at root."""
+    pkg = Package(root=root)
+    descriptor_path = root / DESCRIPTOR
+    if not descriptor_path.is_file():
+        pkg.findings.append(finding("descriptor-missing", DESCRIPTOR, None, None,
+                                    f"no {DESCRIPTOR} in the package directory"))
+        return pkg
+    data = read_file(root, DESCRIPTOR, options.max_descriptor_bytes, pkg, DESCRIPTOR)
+    descriptor = read_json(data, DESCRIPTOR, pkg) if data is not None else None
+    if descriptor is None:
+        return pkg
+    if not isinstance(descriptor, dict):
+        pkg.findings.append(finding("descriptor-invalid", DESCRIPTOR, 1, None,
+                                    f"the top level is a JSON {type(descriptor).__name__}, not an object"))
+        return pkg
+    pkg.descriptor = descriptor
+    pkg.descriptor_text = data.decode("utf-8-sig") if data else ""
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        return pkg  # the profile check reports it
+    pkg.resources = [r for r in resources if isinstance(r, dict)]
+    seen_names: set[str] = set()
+    seen_paths: set[str] = set()
+    for resource in pkg.resources:
+        name, path = resource.get("name"), resource.get("path")
+        if isinstance(name, str) and name in seen_names:
+            pkg.findings.append(finding("duplicate-resource", DESCRIPTOR, None, "resources",
+                                        f"resource name {name!r} is used twice"))
+            continue
+        if isinstance(path, str) and path in seen_paths:
+            pkg.findings.append(finding("duplicate-resource", DESCRIPTOR, None, "resources",
+                                        f"resource path {path!r} is used twice"))
+            continue
+        if isinstance(name, str):
+            seen_names.add(name)
+        if isinstance(path, str):
+            seen_paths.add(path)
+        if path_problem(root, path) is not None:
+            pkg.findings.append(finding("unsafe-path", DESCRIPTOR, None, f"resources[{name}].path",
+                                        str(path_problem(root, path))))
+            continue
+        assert isinstance(path, str)
+        if resource.get("type") == "table" or "schema" in resource:
+            load_table(pkg, resource, name if isinstance(name, str) else path, path, options)
+        else:
+            raw = read_file(root, path, options.max_file_bytes, pkg, DESCRIPTOR)
+            if raw is not None:
+                pkg.files[path] = raw
+    load_rules(pkg, options)
+    return pkg
+
+
+def load_schema(pkg: Package, resource: dict[str, Any], options: Options) -> dict[str, Any] | None:
+    """The resource's Table Schema, checked enough that the checks can rely on its shape."""
+    schema = resource.get("schema")
+    where = DESCRIPTOR
+    if isinstance(schema, str):
+        where = schema
+        data = read_file(pkg.root, schema, options.max_descriptor_bytes, pkg, DESCRIPTOR)
+        schema = read_json(data, schema, pkg) if data is not None else None
+        if schema is None:
+            return None
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        pkg.findings.append(finding("schema-invalid", where, None, "fields",
+                                    "a Table Schema must be an object with a list of fields"))
+        return None
+    names: set[str] = set()
+    for position, item in enumerate(schema["fields"]):
+        if not (isinstance(item, dict) and isinstance(item.get("name"), str)
+                and item.get("type", "string") in FIELD_TYPES and item["name"] not in names):
+            pkg.findings.append(finding("schema-invalid", where, None, f"fields[{position}]",
+                                        "each field needs a unique name and a known type"))
+            return None
+        names.add(item["name"])
+    return schema
+
+
+def load_table(pkg: Package, resource: dict[str, Any], name: str, path: str, options: Options) -> None:
+    """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
+    schema = load_schema(pkg, resource, options)
+    data = read_file(pkg.root, path, options.max_file_bytes, pkg, DESCRIPTOR)
+    if schema is None or data is None:
+        return
+    parsed = parse_csv(data, path, options, pkg)
+    if parsed is None:
+        return
+    header, frame, lines = parsed
+    frame = match_header(header, frame, schema, path, pkg)
+    pkg.tables[name] = Table(name, path, schema, frame, lines)
+
+
+def parse_csv(data: bytes, path: str, options: Options,
+              pkg: Package) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """Header, cells as strings and row lines; None (with a finding) when unreadable."""
+    if data.startswith(codecs.BOM_UTF8):
+        pkg.findings.append(finding("byte-order-mark", path, 1, None,
+                                    "the file starts with a UTF-8 byte-order mark; it is ignored"))
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        pkg.findings.append(finding("encoding-error", path, line_of_offset(data, error.start), None,
+                                    f"byte {error.start} (0x{data[error.start]:02x}) is not valid UTF-8"))
+        return None
+    if b"\r" in data:
+        first = data.index(b"\r")
+        pkg.findings.append(finding("line-ending", path, line_of_offset(data, first), None,
+                                    "CR or CRLF line ending; the package uses LF only"))
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if len(data) > options.max_line_bytes:
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start)
+            end = len(data) if end == -1 else end
+            if end - start > options.max_line_bytes:
+                pkg.findings.append(finding("line-too-long", path, line_of_offset(data, start), None,
+                                            f"line is {end - start} bytes; the limit is {options.max_line_bytes}"))
+                return None
+            start = end + 1
+    parsed = _parse_fast(data)
+    if parsed is None:
+        parsed = _parse_exact(data, path, pkg)
+    if parsed is None:
+        return None
+    header, frame, lines = parsed
+    if _CONTROL.search(data):
+        _report_control_characters(frame, lines, path, pkg)
+    return header, frame, lines
+
+
+def _parse_fast(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """Parse with Arrow's CSV reader; None when the file needs the exact, slower reader."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    ragged: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                column_types={}, auto_dict_encode=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if ragged or table.num_rows == 0:
+        return None
+    # Arrow infers types; the checks want the cells exactly as written.
+    columns = [c if pa.types.is_string(c.type) else None for c in table.columns]
+    if any(c is None for c in columns):
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in table.column_names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
+    body = table.slice(1)
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if newlines != table.num_rows:
+        return None  # a quoted field spans lines: only the exact reader knows each row's line
+    frame = body.to_pandas()
+    frame.columns = range(len(header))
+    lines = np.arange(2, body.num_rows + 2)
+    return header, frame, lines
+
+
+def _parse_exact(data: bytes, path: str, pkg: Package) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """Parse with the csv module, locating ragged rows and unclosed quotes by line."""
+    import numpy as np
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    previous = 0
+    try:
+        for row in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if header is None:
+                header = row
+                continue
+            if len(row) != len(header):
+                what = "an empty line" if not row else f"{len(row)} cells; the header has {len(header)}"
+                pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
+                continue
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as error:
+        pkg.findings.append(finding("unclosed-quote", path, previous + 1, None,
+                                    f"a quoted field opening here is malformed or never closes ({error})"))
+        return None
+    if header is None:
+        pkg.findings.append(finding("file-empty", path, None, None, f"{path} has no header row"))
+        return None
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    frame = pd.DataFrame({i: pd.Series(list(c), dtype="str") for i, c in enumerate(columns)})
+    return header, frame, np.asarray(lines, dtype=np.int64)
+
+
+def _report_control_characters(frame: pd.DataFrame, lines: np.ndarray, path: str, pkg: Package) -> None:
+    """One finding per cell that holds a NUL or another control character."""
+    pattern = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+    for column in frame.columns:
+        hits = frame[column].str.contains(pattern, regex=True)
+        for row in hits[hits].index[:50]:
+            pkg.findings.append(finding("control-character", path, int(lines[row]), f"#{column}",
+                                        "the cell holds a NUL or other control character"))
+
+
+def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
+                 path: str, pkg: Package) -> pd.DataFrame:
+    """Name the frame's columns by header, report header defects once, keep schema columns."""
+    expected = [f["name"] for f in schema["fields"]]
+    positions: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if not name.strip():
+            pkg.findings.append(finding("blank-header", path, 1, f"#{position + 1}",
+                                        f"column {position + 1} has no name"))
+        elif name in positions:
+            pkg.findings.append(finding("duplicate-header", path, 1, name,
+                                        f"column {name!r} appears at {positions[name] + 1} and {position + 1}"))
+        else:
+            positions[name] = position
+    present = [n for n in header if n in positions and n.strip()]
+    if sorted(present) == sorted(expected) and present != expected:
+        pkg.findings.append(finding("header-order", path, 1, None,
+                                    f"columns are {', '.join(present)}; the schema's order is "
+                                    f"{', '.join(expected)}"))
+    else:
+        for name in expected:
+            if name not in positions:
+                pkg.findings.append(finding("missing-column", path, 1, name,
+                                            f"the schema's field {name!r} has no column"))
+        for name in present:
+            if name not in expected:
+                pkg.findings.append(finding("extra-column", path, 1, name,
+                                            f"column {name!r} is not in the schema"))
+    # Control-character findings were keyed by position; rename them to the column name.
+    renamed = []
+    for item in pkg.findings:
+        if item.file == path and item.field and item.field.startswith("#") and item.code == "control-character":
+            index = int(item.field[1:])
+            item = Finding(item.file, item.line, header[index] if index < len(header) else None,
+                           item.code, item.severity, item.message)
+        renamed.append(item)
+    pkg.findings[:] = renamed
+    keep = {positions[n]: n for n in expected if n in positions}
+    out = frame[list(keep)]
+    out.columns = list(keep.values())
+    return out.reset_index(drop=True)
+
+
+def load_rules(pkg: Package, options: Options) -> None:
+    """The consistency rules declared in schemas/rules.json, when the package has them."""
+    if not (pkg.root / RULES).is_file():
+        return
+    data = read_file(pkg.root, RULES, options.max_descriptor_bytes, pkg, RULES)
+    rules = read_json(data, RULES, pkg) if data is not None else None
+    if rules is not None and not isinstance(rules, dict):
+        pkg.findings.append(finding("rules-invalid", RULES, 1, None, "the rules file must be a JSON object"))
+        return
+    pkg.rules = rules

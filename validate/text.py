@@ -1,0 +1,64 @@
+"""Text helpers: normalising quotes for comparison and locating offsets as lines."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# Only whitespace, typographic quote marks and dashes may differ between a quote
+# and its source: copy-editing swaps these without changing a word.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold quote marks, dashes and runs of whitespace so copy-edits do not hide a match."""
+    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
+
+
+class SourceText:
+    """An archived text, normalised line by line, that can say on which line a quote starts."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        parts: list[str] = []
+        self._starts: list[int] = []
+        self._numbers: list[int] = []
+        offset = 0
+        for number, line in enumerate(self.lines, start=1):
+            folded = normalise(line)
+            if not folded:
+                continue
+            self._starts.append(offset)
+            self._numbers.append(number)
+            parts.append(folded)
+            offset += len(folded) + 1
+        self.folded = " ".join(parts)
+
+    def line_of(self, offset: int) -> int:
+        """Physical line (first = 1) holding the folded text's offset."""
+        return self._numbers[bisect.bisect_right(self._starts, offset) - 1]
+
+    def find_lines(self, quote: str) -> list[int]:
+        """Lines on which the folded quote starts; empty when it is not in the text."""
+        needle = normalise(quote)
+        if not needle:
+            return []
+        found: list[int] = []
+        start = self.folded.find(needle)
+        while start != -1:
+            found.append(self.line_of(start))
+            start = self.folded.find(needle, start + 1)
+        return found
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    """Physical line (first = 1) of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
