@@ -244,6 +244,9 @@ def _draw_panel(
 def _x_limits(figures: Sequence[Plotted]) -> tuple[float, float]:
     """Log-axis limits: down to a power of ten, room for a label past the highest value."""
     lows = [interval(figure)[0] for figure in figures]
+    if min(lows) <= 0:
+        # Dropping the figure silently would misreport the table; say why it cannot be drawn.
+        raise PackageError("a figure of 0 cannot be drawn on the log axis")
     highs = [_right_end(figure) for figure in figures]
     return 10 ** math.floor(math.log10(min(lows))), max(highs) * LABEL_ROOM
 
