@@ -163,16 +163,20 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
     pairs = disagreements(pkg)
     table, entries, links = register(pkg)
     live: set[str] = set()
+    unexplained: dict[Figure, list[Figure]] = defaultdict(list)
     for a, b in pairs:
         covering = [e for e in entries if e.kind == "figures"
                     and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())]
         if covering:
             live.update(e.discrepancy_id for e in covering)
-            continue
+        else:
+            unexplained[b].append(a)
+    # One finding per figure, at the later row, naming every earlier figure it contradicts.
+    for b, others in unexplained.items():
+        against = "; ".join(f"{_where(outcomes, a)} says {a.interval}" for a in others)
         yield finding("figures-disagree", outcomes.path, outcomes.line(b.row), "number",
-                      f"{b.outcome_id} says {b.interval} but {_where(outcomes, a)} says {a.interval} "
-                      f"for {b.metric} of {b.operation}; both cannot be true and no register entry "
-                      "lists both")
+                      f"{b.outcome_id} says {b.interval} for {b.metric} of {b.operation}, but {against}; "
+                      "they cannot all be true and no register entry lists them")
     if table is None:
         return
     for entry in entries:
@@ -345,10 +349,13 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
         start, end = dates.readable(frame.at[row, "period_start"]), dates.readable(frame.at[row, "period_end"])
         if not isinstance(op, str):
             continue
+        group = frame.at[row, "series_id"] if "series_id" in frame.columns else None
+        if isinstance(group, str) and start and end:
+            series[group].append((row, op, start, end))
         if start and end and dates.earliest(start) > dates.latest(end):
             yield finding("period-reversed", operations.path, operations.line(row), "period_end",
                           f"the period ends ({end}) before it starts ({start})")
-            continue
+            continue  # its duration and publication order cannot be judged
         if end:
             for source in sorted(reporters.get(op, ())):
                 if source in published and dates.earliest(end) > published[source]:
@@ -359,9 +366,6 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
         if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
             yield finding("duration-mismatch", operations.path, operations.line(row), "duration",
                           f"{start} to {end} does not last {duration}")
-        group = frame.at[row, "series_id"] if "series_id" in frame.columns else None
-        if isinstance(group, str) and start and end:
-            series[group].append((row, op, start, end))
     yield from _series_alignment(pkg, operations, series)
 
 

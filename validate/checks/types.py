@@ -76,7 +76,8 @@ def _constraints(table: Table) -> Iterator[Finding]:
         pandera_schema(table).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        seen: set[tuple[int, str]] = set()
+        # A cell that failed to read is NA here; its type finding is the only one it gets.
+        seen: set[tuple[int, str]] = {(cell.row, cell.field) for cell in typed.bad}
         repeats: dict[str, Any] = {}
         for record in cases.to_dict("records"):
             index = record.get("index")
