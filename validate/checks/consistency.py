@@ -163,20 +163,29 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
     pairs = disagreements(pkg)
     table, entries, links = register(pkg)
     live: set[str] = set()
-    unexplained: dict[Figure, list[Figure]] = defaultdict(list)
+    open_pairs: list[tuple[Figure, Figure]] = []
     for a, b in pairs:
         covering = [e for e in entries if e.kind == "figures"
                     and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())]
         if covering:
             live.update(e.discrepancy_id for e in covering)
         else:
-            unexplained[b].append(a)
-    # One finding per figure, at the later row, naming every earlier figure it contradicts.
-    for b, others in unexplained.items():
-        against = "; ".join(f"{_where(outcomes, a)} says {a.interval}" for a in others)
-        yield finding("figures-disagree", outcomes.path, outcomes.line(b.row), "number",
-                      f"{b.outcome_id} says {b.interval} for {b.metric} of {b.operation}, but {against}; "
-                      "they cannot all be true and no register entry lists them")
+            open_pairs.append((a, b))
+    # One changed figure contradicts several others: blame the figure in most open pairs
+    # (the later row on a tie), report it once naming the others, and repeat.
+    while open_pairs:
+        count: dict[Figure, int] = defaultdict(int)
+        for pair in open_pairs:
+            for member in pair:
+                count[member] += 1
+        culprit = max(count, key=lambda f: (count[f], f.row))
+        others = [a if b == culprit else b for a, b in open_pairs if culprit in (a, b)]
+        open_pairs = [p for p in open_pairs if culprit not in p]
+        against = "; ".join(f"{_where(outcomes, o)} says {o.interval}" for o in others)
+        yield finding("figures-disagree", outcomes.path, outcomes.line(culprit.row), "number",
+                      f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
+                      f"{culprit.operation}, but {against}; they cannot all be true and no register "
+                      "entry lists them")
     if table is None:
         return
     for entry in entries:

@@ -1,0 +1,84 @@
+"""The command line: formats, exit codes, and one entry point behind two commands."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import validate
+from conftest import ROOT, edit, run
+from validate.cli import main
+
+
+def test_import_name_resolves_to_this_project() -> None:
+    # another distribution ships a top-level module called ``validate``
+    assert validate.PROJECT == "uk-online-csa-policing"
+    assert Path(validate.__file__).resolve().parent == ROOT / "validate"
+
+
+def test_module_and_console_script_agree() -> None:
+    script = Path(sys.executable).with_name("ocsa-validate")
+    outputs = [subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+               for cmd in ([sys.executable, "-m", "validate", "--format", "json"],
+                           [str(script), "--format", "json"])]
+    assert outputs[0].returncode == outputs[1].returncode == 0
+    assert outputs[0].stdout == outputs[1].stdout
+    assert json.loads(outputs[0].stdout)["valid"] is True
+
+
+def test_json_report_keeps_its_contract(package: Path) -> None:
+    edit(package, "outcomes", "ucol-l23-arrests", "number", "1666")
+    code, report = run(package)
+    assert code == 1
+    assert report["valid"] is False
+    for item in report["findings"]:
+        assert {"code", "severity", "file", "line", "field", "message"} <= set(item)
+
+
+def test_github_annotations_carry_file_and_line(package: Path) -> None:
+    line = edit(package, "outcomes", "ucol-l23-arrests", "number", "1666")
+    result = CliRunner().invoke(main, [str(package), "--format", "github"])
+    assert result.exit_code == 1
+    errors = [l for l in result.output.splitlines() if l.startswith("::error ")]
+    assert errors == [f"::error file=data/outcomes.csv,line={line},title=figure-not-in-quote number::"
+                      + errors[0].split("::", 2)[2]]
+
+
+def test_github_annotations_stay_within_limits(package: Path) -> None:
+    rows = (package / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()
+    body = "\n".join(rows + [f"m{i},M{i},count,=bad" for i in range(30)]) + "\n"
+    (package / "data" / "metrics.csv").write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, [str(package), "--format", "github"])
+    annotations = [l for l in result.output.splitlines() if re.match(r"::(error|warning) ", l)]
+    assert len([a for a in annotations if a.startswith("::warning")]) == 10
+    assert "more findings are not annotated" in result.output
+
+
+def test_markdown_and_text_end_with_a_verdict() -> None:
+    for format_ in ("text", "markdown"):
+        result = CliRunner().invoke(main, [str(ROOT), "--format", format_])
+        assert result.exit_code == 0
+        assert "valid: 0 errors, 0 warnings, 3 infos" in result.output
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, [str(tmp_path / "absent")])
+    assert result.exit_code == 2
+
+
+def test_internal_failure_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    import validate.runner
+
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate.runner, "validate_package", explode)
+    result = CliRunner().invoke(main, [str(ROOT)])
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines() == ["internal error: RuntimeError: boom (rerun with --debug)"]
