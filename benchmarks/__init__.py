@@ -1,0 +1,1 @@
+"""Benchmarks: a generator that scales the package synthetically, and a runner that times validators on it."""
