@@ -1,0 +1,126 @@
+"""Generates the README's reference sections from the schemas, the code registry and --help.
+
+``python -m validate.docs --write`` rewrites the sections between their markers;
+``--check`` exits 1 when README.md has drifted from what would be generated.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def tables_at_a_glance(root: Path = ROOT) -> str:
+    """One line per table: name, rows, what a row is."""
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    out = ["| table | rows | one row is |", "|---|---:|---|"]
+    for resource in descriptor["resources"]:
+        if resource.get("type") != "table":
+            continue
+        with (root / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            rows = sum(1 for _ in csv.reader(handle)) - 1
+        out.append(f"| [`{resource['path']}`]({resource['path']}) | {rows} | {_cell(resource['description'])} |")
+    return "\n".join(out)
+
+
+def data_dictionary(root: Path = ROOT) -> str:
+    """Every field of every Table Schema: type, constraints, description."""
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    out: list[str] = []
+    for resource in descriptor["resources"]:
+        if resource.get("type") != "table":
+            continue
+        schema = json.loads((root / resource["schema"]).read_text(encoding="utf-8"))
+        out += [f"#### `{resource['name']}`", "", _cell(schema.get("description", "")), "",
+                f"Primary key: `{', '.join(schema['primaryKey'])}`."]
+        for fk in schema.get("foreignKeys", []):
+            out.append(f"Foreign key: `{', '.join(fk['fields'])}` → "
+                       f"`{fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}`.")
+        out += ["", "| field | type | required | constraints | description |", "|---|---|---|---|---|"]
+        for field in schema["fields"]:
+            constraints = dict(field.get("constraints", {}))
+            required = "yes" if constraints.pop("required", False) else ""
+            shown = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                              for k, v in constraints.items())
+            out.append(f"| `{field['name']}` | {field['type']} | {required} | {_cell(shown)} | "
+                       f"{_cell(field['description'])} |")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def qualifier_readings(root: Path = ROOT) -> str:
+    """The qualifiers vocabulary, as the package defines it."""
+    with (root / "data" / "qualifiers.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out = ["| qualifier | reading |", "|---|---|"]
+    out += [f"| `{r['qualifier_id']}` ({_cell(r['label'])}) | {_cell(r['definition'])} |" for r in rows]
+    return "\n".join(out)
+
+
+def finding_codes() -> str:
+    """Every finding code with its severity, layer, meaning and fix."""
+    from validate.findings import CODES
+
+    out = ["| code | severity | layer | what it means | how to fix it |", "|---|---|---|---|---|"]
+    out += [f"| `{c.code}` | {c.severity} | {c.layer} | {_cell(c.title)} | {_cell(c.fix)} |"
+            for c in CODES.values()]
+    return "\n".join(out)
+
+
+def cli_help() -> str:
+    """The validator's --help, as a user sees it."""
+    from click.testing import CliRunner
+
+    from validate.cli import main
+
+    result = CliRunner().invoke(main, ["--help"], prog_name="python -m validate", terminal_width=100)
+    return "```text\n" + result.output.rstrip() + "\n```"
+
+
+SECTIONS = {
+    "tables": tables_at_a_glance,
+    "qualifiers": qualifier_readings,
+    "data-dictionary": data_dictionary,
+    "finding-codes": finding_codes,
+    "cli-help": cli_help,
+}
+
+
+def render(readme: str) -> str:
+    """README text with every generated section replaced by what it should say now."""
+    for name, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.DOTALL)
+        if not pattern.search(readme):
+            raise click.ClickException(f"README.md has no markers for the {name} section")
+        readme = pattern.sub(lambda m, text=make(): m.group(1) + text + "\n" + m.group(2), readme)  # type: ignore[misc]
+    return readme
+
+
+@click.command()
+@click.option("--write", "mode", flag_value="write", help="Rewrite README.md's generated sections.")
+@click.option("--check", "mode", flag_value="check", default=True, help="Exit 1 if README.md has drifted.")
+def main(mode: str) -> None:
+    """Generate the README's data dictionary, finding codes and --help from their sources."""
+    path = ROOT / "README.md"
+    current = path.read_text(encoding="utf-8")
+    wanted = render(current)
+    if mode == "write":
+        path.write_text(wanted, encoding="utf-8")
+    elif wanted != current:
+        click.echo("README.md has drifted from the schemas or code: run `make docs`", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
