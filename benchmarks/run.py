@@ -1,0 +1,302 @@
+"""Time `python -m validate` against `frictionless validate`, cold, on the real package and on generated ones.
+
+Usage: python -m benchmarks.run [--sizes 10000,100000,1000000] [--repeat 3] [--out docs/benchmark-section.md]
+
+Every measurement is a fresh process (interpreter start-up and imports included), so the
+numbers are what a user or CI job waits for. Wall time and peak resident memory are the
+median of the repeats. Peak memory comes from /usr/bin/time -v when it exists, otherwise
+from a small wrapper process that reads getrusage(RUSAGE_CHILDREN) after its child exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+GNU_TIME = Path("/usr/bin/time")
+COMMAND = "python -m benchmarks.run"
+# Targets from the issue "Fast at any size".
+REAL_RATIO_MAX = 1.5
+HELP_MAX_SECONDS = 0.3
+SPEEDUP_MIN = 6.0
+MEMORY_MAX_MB = 1500.0
+GROWTH_MAX = 11.0
+TARGET_ROWS = 1_000_000
+
+# getrusage reports ru_maxrss of the largest child so far, in KiB on Linux.
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One cold process: wall seconds, peak resident memory in MB, exit code."""
+
+    seconds: float
+    peak_mb: float
+    code: int
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The median of several runs of one command."""
+
+    seconds: float
+    peak_mb: float
+    codes: tuple[int, ...]
+    runs: int
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    """Both validators on one generated package."""
+
+    rows: int
+    generate_seconds: float
+    ours: Measure
+    frictionless: Measure
+
+
+def run_once(command: list[str], cwd: Path) -> Run:
+    """Run the command once in a fresh process and measure its wall time and peak memory."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        if GNU_TIME.exists():
+            wrapped = [str(GNU_TIME), "-v", "-o", report.name, *command]
+        else:
+            wrapped = [sys.executable, "-c", _WRAPPER, *command]
+        start = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.PIPE if not GNU_TIME.exists()
+                              else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, check=False)
+        seconds = time.perf_counter() - start
+        if GNU_TIME.exists():
+            text = Path(report.name).read_text()
+            match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+            status = re.search(r"Exit status: (\d+)", text)
+            kib = int(match.group(1)) if match else 0
+            code = int(status.group(1)) if status else done.returncode
+        else:
+            kib = int(done.stdout.strip().splitlines()[-1])
+            code = done.returncode
+    return Run(seconds, kib / 1024, code)
+
+
+def measure(command: list[str], cwd: Path, repeat: int) -> Measure:
+    """Median wall time and peak memory over `repeat` cold runs."""
+    runs = [run_once(command, cwd) for _ in range(repeat)]
+    return Measure(statistics.median(r.seconds for r in runs), statistics.median(r.peak_mb for r in runs),
+                   tuple(r.code for r in runs), repeat)
+
+
+def frictionless_bin() -> str:
+    """The frictionless CLI installed next to this interpreter, else the one on PATH."""
+    beside = Path(sys.executable).parent / "frictionless"
+    found = str(beside) if beside.exists() else shutil.which("frictionless")
+    if not found:
+        raise SystemExit("frictionless CLI not found")
+    return found
+
+
+def ours_command(package: Path) -> list[str]:
+    """Our validator with every check on, as CI runs it."""
+    return [sys.executable, "-m", "validate", str(package), "--format", "json"]
+
+
+def frictionless_command(package: Path) -> list[str]:
+    """frictionless on the same descriptor."""
+    return [frictionless_bin(), "validate", str(package / "datapackage.json")]
+
+
+def bench_size(rows: int, repeat: int, slow_repeat: int, log: bool = True) -> SizeResult:
+    """Generate a package of `rows` outcome rows and time both validators on it."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        package = Path(tmp) / "package"
+        start = time.perf_counter()
+        generate(package, rows)
+        generated = time.perf_counter() - start
+        ours = measure(ours_command(package), ROOT, repeat)
+        if any(code != 0 for code in ours.codes):
+            raise SystemExit(f"validate exited {ours.codes} on the generated valid package of {rows} rows")
+        theirs = measure(frictionless_command(package), ROOT, slow_repeat if rows >= TARGET_ROWS else repeat)
+    if log:
+        print(f"{rows:>9,} rows: ours {ours.seconds:.2f} s {ours.peak_mb:.0f} MB, frictionless "
+              f"{theirs.seconds:.2f} s {theirs.peak_mb:.0f} MB", file=sys.stderr)
+    return SizeResult(rows, generated, ours, theirs)
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = found.group(1).strip() if found else model
+    ram = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        ram = f"{int(found.group(1)) / 1024 ** 2:.1f} GiB" if found else ram
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpus": str(cores),
+        "cpu": model,
+        "ram": ram,
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "frictionless": importlib.metadata.version("frictionless"),
+        "date": dt.datetime.now(dt.UTC).date().isoformat(),
+        "memory": "/usr/bin/time -v" if GNU_TIME.exists() else "getrusage(RUSAGE_CHILDREN)",
+        # Other work on the machine slows cold runs; the load says how quiet it was.
+        "load": " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown",
+    }
+
+
+def verdict(ok: bool) -> str:
+    """Met or not, in words a reader scans for."""
+    return "**met**" if ok else "**not met**"
+
+
+def growth_rows(results: list[SizeResult]) -> list[tuple[int, int, float, float]]:
+    """(smaller rows, larger rows, our time ratio, frictionless time ratio) for consecutive sizes."""
+    out = []
+    for small, large in zip(results, results[1:], strict=False):
+        out.append((small.rows, large.rows, large.ours.seconds / small.ours.seconds,
+                    large.frictionless.seconds / small.frictionless.seconds))
+    return out
+
+
+def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Measure,
+             info: dict[str, str], command: str) -> str:
+    """The README section: machine, table, growth and the targets met or not."""
+    ours_real, theirs_real = real
+    lines = [
+        "## Performance",
+        "",
+        "Wall time and peak resident memory of `python -m validate DIR --format json` (every check on)",
+        "and of `frictionless validate DIR/datapackage.json`, each in a fresh process (start-up and",
+        "imports included; files in the page cache), median of the runs shown. Generated packages come",
+        "from `python -m benchmarks.generate`: about 10 outcome rows per (operation, metric) group, one",
+        "source per 1,000 rows, valid by construction (our validator must exit 0 on each, so every",
+        "check runs over every row).",
+        "",
+        f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"{info['os']}, Python {info['python']}, frictionless {info['frictionless']}; peak memory from "
+        f"{info['memory']}; load average (1 / 5 / 15 min) at the end {info['load']}.",
+        "",
+        "| Package | Outcome rows | Ours (s) | frictionless (s) | frictionless / ours | Ours peak (MB) "
+        "| frictionless peak (MB) | Runs (ours / frictionless) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+        f"| real package | {count_outcomes(ROOT):,} | {ours_real.seconds:.2f} | {theirs_real.seconds:.2f} | "
+        f"{theirs_real.seconds / ours_real.seconds:.2f}× | {ours_real.peak_mb:.0f} | {theirs_real.peak_mb:.0f} | "
+        f"{ours_real.runs} / {theirs_real.runs} |",
+    ]
+    for r in results:
+        lines.append(
+            f"| generated | {r.rows:,} | {r.ours.seconds:.2f} | {r.frictionless.seconds:.2f} | "
+            f"{r.frictionless.seconds / r.ours.seconds:.2f}× | {r.ours.peak_mb:.0f} | "
+            f"{r.frictionless.peak_mb:.0f} | {r.ours.runs} / {r.frictionless.runs} |")
+    lines += ["", f"`python -m validate --help`: {help_.seconds:.3f} s (median of {help_.runs}).", ""]
+    growth = growth_rows(results)
+    if growth:
+        lines += ["| Rows from → to | Ours: time ratio | frictionless: time ratio |", "|---|---:|---:|"]
+        lines += [f"| {a:,} → {b:,} (×{b / a:g}) | {o:.2f}× | {f:.2f}× |" for a, b, o, f in growth]
+        lines.append("")
+    lines += targets(results, real, help_, growth)
+    lines += ["", "Regenerate this section (the 1,000,000-row runs take several minutes) with:", "",
+              "```sh", command, "```", ""]
+    return "\n".join(lines)
+
+
+def targets(results: list[SizeResult], real: tuple[Measure, Measure], help_: Measure,
+            growth: list[tuple[int, int, float, float]]) -> list[str]:
+    """One bullet per target of the issue, with the number that decides it."""
+    ours_real, theirs_real = real
+    ratio = ours_real.seconds / theirs_real.seconds
+    out = ["Targets:", "",
+           f"- Real package, cold: ours {ours_real.seconds:.2f} s is {ratio:.2f}× frictionless "
+           f"({theirs_real.seconds:.2f} s); target ≤ {REAL_RATIO_MAX}×: {verdict(ratio <= REAL_RATIO_MAX)}.",
+           f"- `--help`: {help_.seconds:.3f} s; target ≤ {HELP_MAX_SECONDS} s: "
+           f"{verdict(help_.seconds <= HELP_MAX_SECONDS)}."]
+    big = [r for r in results if r.rows >= TARGET_ROWS]
+    if big:
+        r = big[0]
+        speedup = r.frictionless.seconds / r.ours.seconds
+        out.append(f"- {r.rows:,} rows: ours is {speedup:.2f}× as fast as frictionless; target ≥ "
+                   f"{SPEEDUP_MIN:g}×: {verdict(speedup >= SPEEDUP_MIN)}. Peak memory {r.ours.peak_mb:.0f} MB; "
+                   f"target ≤ {MEMORY_MAX_MB:.0f} MB: {verdict(r.ours.peak_mb <= MEMORY_MAX_MB)}.")
+    else:
+        out.append(f"- {TARGET_ROWS:,} rows: not measured in this run.")
+    tenfold = [(a, b, o) for a, b, o, _ in growth if b == 10 * a]
+    for a, b, o in tenfold:
+        out.append(f"- {a:,} → {b:,} rows costs {o:.2f}× the time; target ≤ {GROWTH_MAX:g}×: "
+                   f"{verdict(o <= GROWTH_MAX)}.")
+    return out
+
+
+def count_outcomes(root: Path) -> int:
+    """Data rows of the real package's outcomes table."""
+    with (root / "data" / "outcomes.csv").open(encoding="utf-8") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="comma-separated outcome row counts to generate")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs per measurement (median taken)")
+    parser.add_argument("--slow-repeat", type=int, default=None,
+                        help=f"runs of frictionless at {TARGET_ROWS:,}+ rows (default: --repeat)")
+    parser.add_argument("--out", type=Path, default=None, help="write the Markdown section here")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers as JSON here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure everything, print the Markdown section and optionally write it."""
+    args = parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    slow = args.slow_repeat or args.repeat
+    help_ = measure([sys.executable, "-m", "validate", "--help"], ROOT, max(args.repeat, 5))
+    real = (measure(ours_command(ROOT), ROOT, args.repeat), measure(frictionless_command(ROOT), ROOT, args.repeat))
+    print(f"real package: ours {real[0].seconds:.2f} s, frictionless {real[1].seconds:.2f} s", file=sys.stderr)
+    results = [bench_size(rows, args.repeat, slow) for rows in sizes]
+    command = f"{COMMAND} --sizes {','.join(map(str, sizes))} --repeat {args.repeat}"
+    if args.slow_repeat:
+        command += f" --slow-repeat {args.slow_repeat}"
+    if args.out:
+        command += f" --out {args.out.as_posix()}"
+    text = markdown(results, real, help_, machine(), command)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    if args.json:
+        raw = {"machine": machine(), "help": help_.__dict__, "real": [m.__dict__ for m in real],
+               "sizes": [{"rows": r.rows, "generate_seconds": r.generate_seconds, "ours": r.ours.__dict__,
+                          "frictionless": r.frictionless.__dict__} for r in results]}
+        args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
