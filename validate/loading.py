@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ class Table:
     schema: dict[str, Any]
     frame: pd.DataFrame
     lines: np.ndarray
+    incomplete: bool = False
+    """Some rows could not be read (ragged), so the table may lack rows other tables refer to."""
 
     @property
     def fields(self) -> list[dict[str, Any]]:
@@ -72,10 +75,60 @@ class Package:
     """Resources that are objects, in descriptor order."""
     rules: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
+    json_texts: dict[str, str] = field(default_factory=dict)
+    """Text of every JSON file read (descriptor, schemas, rules), to locate findings by line."""
+    _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> Table | None:
         """The loaded table of that resource name, if it could be read."""
         return self.tables.get(name)
+
+    def json_line(self, file: str, path: JsonPath) -> int | None:
+        """Line of the value at path (or of its nearest located parent) in a JSON file read."""
+        if file not in self._json_lines:
+            text = self.json_texts.get(file)
+            if text is None:
+                return None
+            self._json_lines[file] = json_lines(text)
+        lines = self._json_lines[file]
+        for end in range(len(path), -1, -1):
+            if path[:end] in lines:
+                return lines[path[:end]]
+        return None
+
+
+JsonPath = tuple[str | int, ...]
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]|[^\s\[\]{}:,"]+')
+
+
+def json_lines(text: str) -> dict[JsonPath, int]:
+    """Line of every member and item of a valid JSON text, by path; iterative, so depth is no risk."""
+    lines: dict[JsonPath, int] = {}
+    # Each frame is [container kind, key or index of the child being read, expecting a key].
+    stack: list[list[Any]] = []
+    line, position = 1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token in ("]", "}"):
+            stack.pop()
+        elif token == ",":
+            if top is not None and top[0] == "[":
+                top[1] += 1
+            elif top is not None:
+                top[2] = True
+        elif token == ":":
+            continue
+        elif top is not None and top[0] == "{" and top[2]:
+            top[1], top[2] = json.loads(token), False
+            lines.setdefault(tuple(f[1] for f in stack), line)
+        else:
+            lines.setdefault(tuple(f[1] for f in stack), line)
+            if token in ("[", "{"):
+                stack.append([token, 0 if token == "[" else None, token == "{"])
+    return lines
 
 
 def path_problem(root: Path, path: object) -> str | None:
@@ -98,28 +151,53 @@ def path_problem(root: Path, path: object) -> str | None:
     return None
 
 
-def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str) -> bytes | None:
+def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str,
+              field_: str = "path") -> bytes | None:
     """Bytes of a safe, regular, non-empty file within the limit, or None with a finding."""
     problem = path_problem(root, path)
     if problem:
-        pkg.findings.append(finding("unsafe-path", owner, None, "path", problem))
+        pkg.findings.append(finding("unsafe-path", owner, None, field_, problem))
         return None
     full = root / path
     if not full.is_file():
         what = "a directory" if full.is_dir() else "missing or not a regular file"
         pkg.findings.append(finding("file-missing", path, None, None, f"{path} is {what}"))
         return None
-    size = full.stat().st_size
+    read = _read_regular(full, limit)
+    if read is None:
+        pkg.findings.append(finding("file-missing", path, None, None,
+                                    f"{path} could not be opened as a regular file"))
+        return None
+    size, data = read
     if size > limit:
         pkg.findings.append(finding("file-too-large", path, None, None,
                                     f"{path} is {size} bytes; the limit is {limit}"))
         return None
-    with full.open("rb") as handle:
-        data = handle.read(limit + 1)
     if not data:
         pkg.findings.append(finding("file-empty", path, None, None, f"{path} is empty"))
         return None
     return data
+
+
+def _read_regular(full: Path, limit: int) -> tuple[int, bytes] | None:
+    """Size and bytes of a regular file (no bytes when over limit); None if not one or unreadable.
+
+    The file is opened non-blocking and checked after opening, so a FIFO or device swapped
+    in after the first check can neither hang the run nor be read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(full, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb", closefd=True) as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        if status.st_size > limit:
+            return status.st_size, b""
+        data = handle.read(limit + 1)  # the file may grow after fstat: never read past the limit
+        return max(status.st_size, len(data)), data
 
 
 def read_json(data: bytes, file: str, pkg: Package) -> Any:
@@ -131,7 +209,9 @@ def read_json(data: bytes, file: str, pkg: Package) -> Any:
                                     f"byte {error.start} is not valid UTF-8"))
         return None
     try:
-        return json.loads(text)
+        value = json.loads(text)
+        pkg.json_texts[file] = text
+        return value
     except json.JSONDecodeError as error:
         code = "descriptor-invalid" if file == DESCRIPTOR else "schema-invalid"
         pkg.findings.append(finding(code, file, error.lineno, None, f"not valid JSON: {error.msg}"))
@@ -149,7 +229,7 @@ def load_package(root: Path, options: Options) -> Package:
         pkg.findings.append(finding("descriptor-missing", DESCRIPTOR, None, None,
                                     f"no {DESCRIPTOR} in the package directory"))
         return pkg
-    data = read_file(root, DESCRIPTOR, options.max_descriptor_bytes, pkg, DESCRIPTOR)
+    data = read_file(root, DESCRIPTOR, json_limit(options), pkg, DESCRIPTOR)
     descriptor = read_json(data, DESCRIPTOR, pkg) if data is not None else None
     if descriptor is None:
         return pkg
@@ -165,7 +245,9 @@ def load_package(root: Path, options: Options) -> Package:
     pkg.resources = [r for r in resources if isinstance(r, dict)]
     seen_names: set[str] = set()
     seen_paths: set[str] = set()
-    for resource in pkg.resources:
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue  # the profile check reports it
         name, path = resource.get("name"), resource.get("path")
         if isinstance(name, str) and name in seen_names:
             pkg.findings.append(finding("duplicate-resource", DESCRIPTOR, None, "resources",
@@ -179,28 +261,53 @@ def load_package(root: Path, options: Options) -> Package:
             seen_names.add(name)
         if isinstance(path, str):
             seen_paths.add(path)
-        if path_problem(root, path) is not None:
-            pkg.findings.append(finding("unsafe-path", DESCRIPTOR, None, f"resources[{name}].path",
-                                        str(path_problem(root, path))))
+        label = resource_label(resource, index)
+        if not isinstance(path, str):
+            _report_unreadable_path(pkg, resource, label)
             continue
-        assert isinstance(path, str)
+        problem = path_problem(root, path)
+        if problem is not None:
+            pkg.findings.append(finding("unsafe-path", DESCRIPTOR, None, f"{label}.path", problem))
+            continue
         if resource.get("type") == "table" or "schema" in resource:
-            load_table(pkg, resource, name if isinstance(name, str) else path, path, options)
+            load_table(pkg, resource, name if isinstance(name, str) else path, path, options, label)
         else:
-            raw = read_file(root, path, options.max_file_bytes, pkg, DESCRIPTOR)
+            raw = read_file(root, path, options.max_file_bytes, pkg, DESCRIPTOR, f"{label}.path")
             if raw is not None:
                 pkg.files[path] = raw
     load_rules(pkg, options)
     return pkg
 
 
-def load_schema(pkg: Package, resource: dict[str, Any], options: Options) -> dict[str, Any] | None:
+def json_limit(options: Options) -> int:
+    """Largest JSON file read: the descriptor limit, never above the limit for any file."""
+    return min(options.max_descriptor_bytes, options.max_file_bytes)
+
+
+def resource_label(resource: dict[str, Any], index: int) -> str:
+    """How findings name a resource: resources[name], or resources[index] when it has no name."""
+    name = resource.get("name")
+    return f"resources[{name}]" if isinstance(name, str) and name else f"resources[{index}]"
+
+
+def _report_unreadable_path(pkg: Package, resource: dict[str, Any], label: str) -> None:
+    """A path that is not one string: the profile reports wrong types, this what it allows."""
+    if resource.get("path") is not None or "data" not in resource:
+        return  # missing, a list or of the wrong type: the profile check reports it, once
+    message = "inline data is not read; put the rows in a CSV file inside the package"
+    pkg.findings.append(finding("unsafe-path", DESCRIPTOR, None, f"{label}.path", message))
+
+
+def load_schema(pkg: Package, resource: dict[str, Any], options: Options,
+                label: str) -> dict[str, Any] | None:
     """The resource's Table Schema, checked enough that the checks can rely on its shape."""
     schema = resource.get("schema")
     where = DESCRIPTOR
+    if schema is not None and not isinstance(schema, (str, dict)):
+        return None  # the profile check reports the wrong type, once
     if isinstance(schema, str):
         where = schema
-        data = read_file(pkg.root, schema, options.max_descriptor_bytes, pkg, DESCRIPTOR)
+        data = read_file(pkg.root, schema, json_limit(options), pkg, DESCRIPTOR, f"{label}.schema")
         schema = read_json(data, schema, pkg) if data is not None else None
         if schema is None:
             return None
@@ -219,18 +326,21 @@ def load_schema(pkg: Package, resource: dict[str, Any], options: Options) -> dic
     return schema
 
 
-def load_table(pkg: Package, resource: dict[str, Any], name: str, path: str, options: Options) -> None:
+def load_table(pkg: Package, resource: dict[str, Any], name: str, path: str, options: Options,
+               label: str) -> None:
     """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
-    schema = load_schema(pkg, resource, options)
-    data = read_file(pkg.root, path, options.max_file_bytes, pkg, DESCRIPTOR)
+    schema = load_schema(pkg, resource, options, label)
+    data = read_file(pkg.root, path, options.max_file_bytes, pkg, DESCRIPTOR, f"{label}.path")
     if schema is None or data is None:
         return
+    before = len(pkg.findings)
     parsed = parse_csv(data, path, options, pkg)
     if parsed is None:
         return
     header, frame, lines = parsed
+    incomplete = any(f.code == "ragged-row" for f in pkg.findings[before:])
     frame = match_header(header, frame, schema, path, pkg)
-    pkg.tables[name] = Table(name, path, schema, frame, lines)
+    pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)
 
 
 def parse_csv(data: bytes, path: str, options: Options,
@@ -247,10 +357,7 @@ def parse_csv(data: bytes, path: str, options: Options,
                                     f"byte {error.start} (0x{data[error.start]:02x}) is not valid UTF-8"))
         return None
     if b"\r" in data:
-        first = data.index(b"\r")
-        pkg.findings.append(finding("line-ending", path, line_of_offset(data, first), None,
-                                    "CR or CRLF line ending; the package uses LF only"))
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        data = _normalise_line_endings(data, path, pkg)
     if len(data) > options.max_line_bytes:
         start = 0
         while start < len(data):
@@ -267,9 +374,36 @@ def parse_csv(data: bytes, path: str, options: Options,
     if parsed is None:
         return None
     header, frame, lines = parsed
+    if not any(name.strip() for name in header):
+        pkg.findings.append(finding("file-empty", path, 1, None, f"{path} has no header row"))
+        return None
     if _CONTROL.search(data):
         _report_control_characters(frame, lines, path, pkg)
     return header, frame, lines
+
+
+def _normalise_line_endings(data: bytes, path: str, pkg: Package) -> bytes:
+    """LF for every CR or CRLF that ends a line, with one finding at the first such line.
+
+    A CR inside a quoted cell is the cell's content, not a line ending: it stays, so that
+    a cell starting with CR is still seen as a possible formula.
+    """
+    # Splitting on '"' leaves the text outside quoted cells at even positions; an escaped
+    # quote ("") opens and closes at once, so the parity holds.
+    parts = data.split(b'"')
+    offset, first = 0, -1
+    for index in range(0, len(parts), 2):
+        at = parts[index].find(b"\r")
+        if at != -1 and first == -1:
+            first = offset + at
+        offset += len(parts[index]) + 1 + (len(parts[index + 1]) + 1 if index + 1 < len(parts) else 0)
+    if first == -1:
+        return data
+    pkg.findings.append(finding("line-ending", path, line_of_offset(data, first), None,
+                                "CR or CRLF line ending; the package uses LF only"))
+    for index in range(0, len(parts), 2):
+        parts[index] = parts[index].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return b'"'.join(parts)
 
 
 def _parse_fast(data: bytes) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
@@ -374,13 +508,19 @@ def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
     for position, name in enumerate(header):
         if not name.strip():
             pkg.findings.append(finding("blank-header", path, 1, f"#{position + 1}",
-                                        f"column {position + 1} has no name"))
+                                        f"column {position + 1} has no name{_meant(expected, header, position)}"))
         elif name in positions:
             pkg.findings.append(finding("duplicate-header", path, 1, name,
-                                        f"column {name!r} appears at {positions[name] + 1} and {position + 1}"))
+                                        f"column {name!r} appears at {positions[name] + 1} and {position + 1}"
+                                        f"{_meant(expected, header, position)}"))
         else:
             positions[name] = position
-    present = [n for n in header if n in positions and n.strip()]
+    # A blank or repeated name where the schema's column is missing is that column misnamed:
+    # read it as that column, so one defect gives one finding, not a missing column too.
+    for position, name in enumerate(header):
+        if positions.get(name) != position and _meant(expected, header, position):
+            positions[expected[position]] = position
+    present = [n for n in header if n in positions and n.strip() and positions[n] == header.index(n)]
     if sorted(present) == sorted(expected) and present != expected:
         pkg.findings.append(finding("header-order", path, 1, None,
                                     f"columns are {', '.join(present)}; the schema's order is "
@@ -395,11 +535,12 @@ def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
                 pkg.findings.append(finding("extra-column", path, 1, name,
                                             f"column {name!r} is not in the schema"))
     # Control-character findings were keyed by position; rename them to the column name.
+    names = {position: name for name, position in positions.items()}
     renamed = []
     for item in pkg.findings:
         if item.file == path and item.field and item.field.startswith("#") and item.code == "control-character":
             index = int(item.field[1:])
-            item = Finding(item.file, item.line, header[index] if index < len(header) else None,
+            item = Finding(item.file, item.line, names.get(index, header[index] if index < len(header) else None),
                            item.code, item.severity, item.message)
         renamed.append(item)
     pkg.findings[:] = renamed
@@ -409,11 +550,18 @@ def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
     return out.reset_index(drop=True)
 
 
+def _meant(expected: list[str], header: list[str], position: int) -> str:
+    """'; read as <name>' when the schema's column at this position has no column of its own."""
+    if len(header) != len(expected) or expected[position] in header:
+        return ""
+    return f"; read as the schema's {expected[position]!r}, the column at this position"
+
+
 def load_rules(pkg: Package, options: Options) -> None:
     """The consistency rules declared in schemas/rules.json, when the package has them."""
     if not (pkg.root / RULES).is_file():
         return
-    data = read_file(pkg.root, RULES, options.max_descriptor_bytes, pkg, RULES)
+    data = read_file(pkg.root, RULES, json_limit(options), pkg, RULES)
     rules = read_json(data, RULES, pkg) if data is not None else None
     if rules is not None and not isinstance(rules, dict):
         pkg.findings.append(finding("rules-invalid", RULES, 1, None, "the rules file must be a JSON object"))

@@ -4,86 +4,168 @@ archived texts that read as text, and cells a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from validate.findings import Finding
-from validate.loading import DESCRIPTOR, Package, finding, path_problem
+from validate.loading import DESCRIPTOR, JsonPath, Package, finding, path_problem, resource_label
 from validate.text import line_of_offset
 
 PROFILES = {
     "https://datapackage.org/profiles/2.0/datapackage.json",
     "https://datapackage.org/profiles/1.0/datapackage.json",
 }
+V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+# Legacy "profile" values frictionless knows without fetching; any other value is a URL or
+# path it would fetch or open, so it is reported and dropped before the profile check.
+NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 REQUIRED_TABLES = ("sources", "operations", "metrics", "qualifiers", "outcomes", "officials",
                    "quotes", "cases", "discrepancies", "discrepancy_outcomes")
 _FORMULA = r"^[=+\-@\t\r]"
+_AT = re.compile(r" at property '([^']*)'$")
+_REQUIRED = re.compile(r"^'([^']*)' is a required property")
+# Notes that repeat what the loader already reports as its own finding.
+_LOADER_REPORTS = ("names of the resources are not unique",)
 
 
 def check_descriptor(pkg: Package) -> Iterator[Finding]:
     """datapackage.json conforms to the Data Package v2 profile, checked offline."""
     if pkg.descriptor is None:
         return
-    descriptor = _offline_copy(pkg)
-    if descriptor.get("$schema") not in PROFILES:
-        yield finding("descriptor-profile", DESCRIPTOR, _line_of_key(pkg, "$schema"), "$schema",
-                      f"$schema is {pkg.descriptor.get('$schema')!r}; expected "
-                      "'https://datapackage.org/profiles/2.0/datapackage.json' (custom profiles are "
-                      "not fetched)")
-        descriptor["$schema"] = "https://datapackage.org/profiles/2.0/datapackage.json"
-    from frictionless import Package as FrictionlessPackage
-
+    yield from _custom_profiles(pkg)
     try:
-        errors = list(FrictionlessPackage.metadata_validate(descriptor))
+        found = list(_profile_findings(pkg, _offline_copy(pkg)))
+    except RecursionError:
+        found = [finding("descriptor-invalid", DESCRIPTOR, 1, None,
+                         "the descriptor is nested too deeply to check")]
     except Exception as error:  # frictionless raises its own and jsonschema's exceptions
-        yield finding("descriptor-profile", DESCRIPTOR, None, None, f"profile check failed: {error}")
+        found = [finding("descriptor-profile", DESCRIPTOR, None, None, f"profile check failed: {error}")]
+    yield from found
+
+
+def _custom_profiles(pkg: Package) -> Iterator[Finding]:
+    """A custom $schema or legacy profile is reported: the validator never fetches one."""
+    assert pkg.descriptor is not None
+    if not _named(pkg.descriptor.get("$schema"), PROFILES):
+        yield finding("descriptor-profile", DESCRIPTOR, pkg.json_line(DESCRIPTOR, ("$schema",)), "$schema",
+                      f"$schema is {pkg.descriptor.get('$schema')!r}; expected "
+                      f"'{V2_PROFILE}' (custom profiles are not fetched)")
+    for path, value in _legacy_profiles(pkg.descriptor):
+        field_ = "profile" if not path else f"{resource_label(pkg.descriptor['resources'][path[1]], path[1])}.profile"
+        yield finding("descriptor-profile", DESCRIPTOR, pkg.json_line(DESCRIPTOR, (*path, "profile")), field_,
+                      f"profile {value!r} is not a standard profile name (custom profiles are not fetched)")
+
+
+def _legacy_profiles(descriptor: dict[str, Any]) -> Iterator[tuple[JsonPath, object]]:
+    """Where the package or a resource has a legacy profile other than a standard name."""
+    if "profile" in descriptor and not _named(descriptor["profile"], NAMED_PROFILES):
+        yield (), descriptor["profile"]
+    resources = descriptor.get("resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else []):
+        if isinstance(resource, dict) and "profile" in resource \
+                and not _named(resource["profile"], NAMED_PROFILES):
+            yield ("resources", index), resource["profile"]
+
+
+def _named(value: object, names: set[str]) -> bool:
+    """value is one of names (any JSON value may turn up here, lists and objects included)."""
+    return isinstance(value, str) and value in names
+
+
+def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Finding]:
+    """Profile errors of the package, then of each resource, then of each inline schema, located."""
+    from frictionless import Package as FrictionlessPackage
+    from frictionless import Resource, Schema
+    from frictionless.metadata import ValidationContext
+
+    resources = descriptor.get("resources")
+    shell = dict(descriptor)
+    if isinstance(resources, list):
+        # Resources are checked one by one below, where an error can say which resource it is.
+        shell["resources"] = [{"name": f"resource-{i}", "path": "placeholder.csv"}
+                              if isinstance(r, dict) else r for i, r in enumerate(resources)]
+    for error in FrictionlessPackage.metadata_validate(shell):
+        yield _located(pkg, DESCRIPTOR, (), "", _note(error))
+    if not isinstance(resources, list):
         return
-    for error in errors:
-        note = getattr(error, "note", str(error))
-        if note == "names of the resources are not unique":
-            continue  # loading reports each repeated name as duplicate-resource
-        where = re.search(r"at property '([^']*)'", str(getattr(error, "message", "")))
-        field = where.group(1) if where else None
-        key = field.rsplit("/", 1)[-1] if field else None
-        yield finding("descriptor-profile", DESCRIPTOR, _line_of_key(pkg, key) if key else None,
-                      field, note)
+    context = ValidationContext(datapackage_version="v2")
+    original = pkg.descriptor["resources"] if pkg.descriptor else []
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
+        label = resource_label(resource, index)
+        schema = resource.get("schema")
+        if isinstance(schema, dict):
+            resource = {**resource, "schema": {"fields": []}}
+        for error in Resource.metadata_validate(resource, context=context):
+            yield _located(pkg, DESCRIPTOR, ("resources", index), f"{label}.", _note(error))
+        if isinstance(schema, dict):
+            source = original[index].get("schema")
+            file, base, prefix = ((source, (), "") if isinstance(source, str)
+                                  else (DESCRIPTOR, ("resources", index, "schema"), f"{label}.schema."))
+            for error in Schema.metadata_validate(schema, context=context):
+                yield _located(pkg, file, base, prefix, _note(error))
+
+
+def _note(error: object) -> str:
+    """The message of a frictionless error."""
+    return str(getattr(error, "note", error))
+
+
+def _located(pkg: Package, file: str, base: JsonPath, prefix: str, note: str) -> Finding:
+    """A profile error as a finding at the line and field of the property it names."""
+    where = _AT.search(note)
+    required = _REQUIRED.match(note)
+    prop = where.group(1) if where else ""
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in prop.split("/") if p]
+    field_parts = [*parts, required.group(1)] if required else parts
+    field_ = prefix + ".".join(map(str, field_parts)) if field_parts else prefix.rstrip(".") or None
+    code = "schema-invalid" if file != DESCRIPTOR else "descriptor-profile"
+    return finding(code, file, pkg.json_line(file, (*base, *parts)), field_, note)
 
 
 def _offline_copy(pkg: Package) -> dict[str, Any]:
-    """The descriptor with schema paths inlined and unsafe paths blanked, so nothing is fetched."""
+    """The descriptor with nothing frictionless would fetch or open: schemas inlined, unsafe
+    paths blanked, a custom $schema replaced and custom legacy profiles dropped."""
     assert pkg.descriptor is not None
     descriptor = copy.deepcopy(pkg.descriptor)
+    if not _named(descriptor.get("$schema"), PROFILES):
+        descriptor["$schema"] = V2_PROFILE
+    for path, _ in list(_legacy_profiles(descriptor)):
+        owner = descriptor if not path else descriptor["resources"][path[1]]
+        del owner["profile"]
     resources = descriptor.get("resources")
-    if isinstance(resources, list):
-        for resource in resources:
-            if not isinstance(resource, dict):
-                continue
-            name = resource.get("name")
-            table = pkg.tables.get(name) if isinstance(name, str) else None
-            if isinstance(resource.get("schema"), str):
-                resource["schema"] = table.schema if table else {"fields": []}
-            path = resource.get("path")
-            if isinstance(path, str) and path_problem(pkg.root, path):
-                resource["path"] = "unsafe-path-refused"
-            elif isinstance(path, list):
-                resource["path"] = [p if isinstance(p, str) and not path_problem(pkg.root, p)
-                                    else "unsafe-path-refused" for p in path]
+    for resource in resources if isinstance(resources, list) else []:
+        if isinstance(resource, dict):
+            _offline_resource(pkg, resource)
     return descriptor
 
 
-def _line_of_key(pkg: Package, key: str | None) -> int | None:
-    """Line of the first occurrence of a JSON key in the descriptor, to point an editor at it."""
-    if not key or not pkg.descriptor_text:
-        return None
-    index = pkg.descriptor_text.find(f'"{key}"')
-    return pkg.descriptor_text.count("\n", 0, index) + 1 if index >= 0 else None
+def _offline_resource(pkg: Package, resource: dict[str, Any]) -> None:
+    """Inline the resource's schema and blank any path that is not safe to open."""
+    name = resource.get("name")
+    table = pkg.tables.get(name) if isinstance(name, str) else None
+    if isinstance(resource.get("schema"), str):
+        # The loader reads the schema (or reports why not); frictionless must not fetch it.
+        resource["schema"] = table.schema if table else {"fields": []}
+    if isinstance(resource.get("dialect"), str):
+        resource["dialect"] = {}  # not read by this validator; a string would be a path to open
+    path = resource.get("path")
+    if isinstance(path, str) and path_problem(pkg.root, path):
+        resource["path"] = "unsafe-path-refused"
+    elif isinstance(path, list):
+        resource["path"] = [p if isinstance(p, str) and not path_problem(pkg.root, p)
+                            else "unsafe-path-refused" for p in path]
 
 
 def check_required_tables(pkg: Package) -> Iterator[Finding]:
     """Every table the checks rely on is declared as a resource."""
-    if pkg.descriptor is None:
-        return
+    if pkg.descriptor is None or not isinstance(pkg.descriptor.get("resources"), list):
+        return  # no list of resources: the profile check reports it, once
+    if any(not isinstance(r.get("name"), str) for r in pkg.resources):
+        return  # a resource without a usable name may be the one missing: the profile check reports it
     declared = {r.get("name") for r in pkg.resources}
     for name in REQUIRED_TABLES:
         if name not in declared:
@@ -92,8 +174,16 @@ def check_required_tables(pkg: Package) -> Iterator[Finding]:
 
 
 def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
-    """Every non-table resource declared as UTF-8 text decodes as UTF-8."""
+    """Every non-table resource that matches its declared hash decodes as UTF-8.
+
+    A text that does not match its hash is reported once, as archive-mismatch; binary
+    damage there is one more symptom of the same defect.
+    """
+    declared = {r["path"]: r.get("hash") for r in pkg.resources if isinstance(r.get("path"), str)}
     for path, data in pkg.files.items():
+        claim = declared.get(path)
+        if isinstance(claim, str) and claim.removeprefix("sha256:") != hashlib.sha256(data).hexdigest():
+            continue
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -106,7 +196,7 @@ def check_formulas(pkg: Package) -> Iterator[Finding]:
     for table in pkg.tables.values():
         for spec in table.fields:
             if spec.get("type", "string") != "string":
-                continue
+                continue  # a number such as -5 in a numeric field is a number, not a formula
             column = table.frame[spec["name"]]
             hits = column.str.match(_FORMULA)
             for row in hits[hits].index:
