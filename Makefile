@@ -47,3 +47,13 @@ $(CFF_STAMP): requirements-cff.lock
 
 # An extra prerequisite line: make merges it into the existing test target.
 test: $(CFF_STAMP)
+
+# ---- benchmark (benchmarks/) ----
+# bench times our validator against frictionless on the real package and on generated
+# packages of 10,000 to 1,000,000 outcome rows (several minutes) and rewrites the README
+# section; bench-smoke runs the same command at a tiny size to check that it works.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --sizes 10000,100000,1000000 --repeat 3 --out docs/benchmark-section.md
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.run --sizes 1000,10000 --repeat 1
