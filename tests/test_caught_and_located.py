@@ -40,7 +40,6 @@ def test_figure_in_words_changed_by_one(package: Path) -> None:
 
 
 def test_half_years_in_words_are_found(package: Path) -> None:
-    code, report = run(package)
-    assert code == 0
+    assert run(package)[0] == 0
     edit(package, "cases", "pp-case-1", "custody_value", "4.25")
     assert ("figure-not-in-quote", "data/cases.csv", 4, "custody_value") in located(run(package)[1])

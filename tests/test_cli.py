@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, edit, run
 
 import validate
-from conftest import ROOT, edit, run
 from validate.cli import main
 
 
@@ -45,7 +45,7 @@ def test_github_annotations_carry_file_and_line(package: Path) -> None:
     line = edit(package, "outcomes", "ucol-l23-arrests", "number", "1666")
     result = CliRunner().invoke(main, [str(package), "--format", "github"])
     assert result.exit_code == 1
-    errors = [l for l in result.output.splitlines() if l.startswith("::error ")]
+    errors = [line for line in result.output.splitlines() if line.startswith("::error ")]
     assert errors == [f"::error file=data/outcomes.csv,line={line},title=figure-not-in-quote number::"
                       + errors[0].split("::", 2)[2]]
 
@@ -55,7 +55,7 @@ def test_github_annotations_stay_within_limits(package: Path) -> None:
     body = "\n".join(rows + [f"m{i},M{i},count,=bad" for i in range(30)]) + "\n"
     (package / "data" / "metrics.csv").write_text(body, encoding="utf-8")
     result = CliRunner().invoke(main, [str(package), "--format", "github"])
-    annotations = [l for l in result.output.splitlines() if re.match(r"::(error|warning) ", l)]
+    annotations = [line for line in result.output.splitlines() if re.match(r"::(error|warning) ", line)]
     assert len([a for a in annotations if a.startswith("::warning")]) == 10
     assert "more findings are not annotated" in result.output
 

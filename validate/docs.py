@@ -103,7 +103,8 @@ def render(readme: str) -> str:
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.DOTALL)
         if not pattern.search(readme):
             raise click.ClickException(f"README.md has no markers for the {name} section")
-        readme = pattern.sub(lambda m, text=make(): m.group(1) + text + "\n" + m.group(2), readme)  # type: ignore[misc]
+        text = make()
+        readme = pattern.sub(lambda m, text=text: m.group(1) + text + "\n" + m.group(2), readme)  # type: ignore[misc]
     return readme
 
 

@@ -89,14 +89,14 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         return dates
     column = raw.astype("object").where(~absent, None)
     if spec.get(PARTIAL_DATE):
-        for row, value in present.items():
+        for row, value in zip(present.index.tolist(), present.tolist(), strict=True):
             if not partial_date_exists(value):
                 bad.append(BadCell(int(row), name, "invalid-date", f"{value!r} is not a real calendar date"))
     return column
 
 
 def _flag(cells: pd.Series, name: str, code: str, message: str, bad: list[BadCell]) -> None:
-    for row, value in cells.items():
+    for row, value in zip(cells.index.tolist(), cells.tolist(), strict=True):
         bad.append(BadCell(int(row), name, code, f"{value!r} {message}"))
 
 

@@ -273,9 +273,9 @@ def check_case_limits(pkg: Package) -> Iterator[Finding]:
     for kind, rule in rules(pkg):
         if kind != "case_limits" or rule["value"] not in frame.columns or rule["unit"] not in frame.columns:
             continue
-        for row in range(len(frame)):
-            value, unit, operation = frame.at[row, rule["value"]], frame.at[row, rule["unit"]], \
-                frame.at[row, "operation_id"]
+        rows = zip(frame[rule["value"]].tolist(), frame[rule["unit"]].tolist(),
+                   frame["operation_id"].tolist(), strict=True)
+        for row, (value, unit, operation) in enumerate(rows):
             if value is None or value != value or unit not in _YEARS_PER or not isinstance(operation, str):
                 continue
             years = float(value) * _YEARS_PER[unit]

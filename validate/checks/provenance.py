@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from validate.findings import Finding
-from validate.loading import DESCRIPTOR, Package, Table, finding
-from validate.numbers import printed_in
+from validate.loading import DESCRIPTOR, Package, finding
+from validate.numbers import number_pattern
 from validate.text import SourceText
 from validate.typed import typed_table
 
@@ -58,12 +58,11 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
     sources = pkg.table("sources")
     if sources is not None and {"archive_path", "sha256", "bytes"} <= set(sources.frame.columns):
         frame = typed_table(sources).frame
-        for row, path in frame["archive_path"].items():
-            recorded[str(path)] = {"row": int(row), "sha256": frame.at[row, "sha256"],
-                                   "bytes": frame.at[row, "bytes"]}
-            declared = any(r.get("path") == path for r in pkg.resources)
-            if not declared and isinstance(path, str):
-                yield finding("archive-undeclared", sources.path, sources.line(int(row)), "archive_path",
+        rows = zip(frame["archive_path"].tolist(), frame["sha256"].tolist(), frame["bytes"].tolist(), strict=True)
+        for row, (path, sha256, size) in enumerate(rows):
+            recorded[str(path)] = {"row": row, "sha256": sha256, "bytes": size}
+            if isinstance(path, str) and not any(r.get("path") == path for r in pkg.resources):
+                yield finding("archive-undeclared", sources.path, sources.line(row), "archive_path",
                               f"{path} is not a resource of datapackage.json")
     for resource in pkg.resources:
         path = resource.get("path")
@@ -141,12 +140,11 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
         frame = typed_table(table).frame
         pairs = frame[[number_column, words_column]].dropna()
         for number, group in pairs.groupby(number_column, sort=False):
-            from validate.numbers import number_pattern
-
-            hits = group[words_column].astype(str).str.contains(number_pattern(float(number)))
+            value = float(cast(float, number))
+            hits = group[words_column].astype(str).str.contains(number_pattern(value))
             for row in hits.index[~hits.to_numpy(dtype=bool)]:
                 yield finding("figure-not-in-quote", table.path, table.line(int(row)), number_column,
-                              f"{float(number):g} is not printed in its quote "
+                              f"{value:g} is not printed in its quote "
                               f"{_clip(str(frame.at[row, words_column]))!r}")
 
 
