@@ -38,13 +38,10 @@ def number_pattern(number: float) -> re.Pattern[str]:
             forms.append(f"{whole}½" if whole else "½")
             halves = [f"{w}[- ]and[- ]a[- ]half" for w in _words(whole)] if whole else ["half", "a half"]
             spelled = halves
-    digits = "|".join(sorted({f.replace(",", ",") for f in forms}, key=len, reverse=True))
-    alternatives = [rf"(?<![\d.,])(?:{digits})(?![\d]|[.,]\d)"]
+    digits = "|".join(sorted(set(forms), key=len, reverse=True))
+    # "four" inside "four-and-a-half" is 4.5, not 4: a whole number may not run on into a half.
+    not_half = r"(?![- ]and[- ]a[- ]half|½)"
+    alternatives = [rf"(?<![\d.,])(?:{digits})(?![\d]|[.,]\d){not_half}"]
     if spelled:
-        alternatives.append(rf"\b(?:{'|'.join(spelled)})(?:s)?\b")
+        alternatives.append(rf"\b(?:{'|'.join(spelled)})(?:s)?\b{not_half}")
     return re.compile("|".join(alternatives), re.IGNORECASE)
-
-
-def printed_in(number: float, text: str) -> bool:
-    """True when the number is printed in the text in one of its forms."""
-    return number_pattern(float(number)).search(text) is not None
