@@ -164,10 +164,23 @@ def machine() -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "frictionless": importlib.metadata.version("frictionless"),
         "date": dt.datetime.now(dt.UTC).date().isoformat(),
+        "revision": revision(),
         "memory": "/usr/bin/time -v" if GNU_TIME.exists() else "getrusage(RUSAGE_CHILDREN)",
         # Other work on the machine slows cold runs; the load says how quiet it was.
         "load": " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown",
     }
+
+
+def revision() -> str:
+    """The commit the validator was measured at, flagged when validate/ had uncommitted edits."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "validate"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes in validate/" if dirty else "")
 
 
 def verdict(ok: bool) -> str:
@@ -198,7 +211,7 @@ def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Me
         "source per 1,000 rows, valid by construction (our validator must exit 0 on each, so every",
         "check runs over every row).",
         "",
-        f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"Measured on {info['date']} at commit {info['revision']}: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, "
         f"{info['os']}, Python {info['python']}, frictionless {info['frictionless']}; peak memory from "
         f"{info['memory']}; load average (1 / 5 / 15 min) at the end {info['load']}.",
         "",
