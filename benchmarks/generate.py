@@ -337,6 +337,18 @@ def descriptor(sources: list[Source], archives: dict[str, bytes]) -> dict[str, A
     return out
 
 
+def refuse_foreign(out: Path) -> None:
+    """Stop unless out is empty or an earlier generated package: it is about to be deleted."""
+    if not any(out.iterdir()):
+        return
+    try:
+        name = json.loads((out / "datapackage.json").read_text(encoding="utf-8")).get("name", "")
+    except (OSError, ValueError, AttributeError):
+        name = ""
+    if not str(name).startswith("synthetic-"):
+        raise SystemExit(f"{out} exists and is not a generated package; refusing to replace it")
+
+
 def generate(out: Path, rows: int, defects: int = 0, seed: int = 0) -> list[dict[str, Any]]:
     """Write a synthetic package of `rows` outcome rows into out; return the defect manifest."""
     if rows < 1:
@@ -346,6 +358,7 @@ def generate(out: Path, rows: int, defects: int = 0, seed: int = 0) -> list[dict
     tables.rows["sources"] = [source_row(s, archives[s.archive_path]) for s in sources]
     manifest = inject(tables, sources, defects, random.Random(seed + 1)) if defects else []
     if out.exists():
+        refuse_foreign(out)
         shutil.rmtree(out)
     (out / "data" / "archive").mkdir(parents=True)
     shutil.copytree(ROOT / "schemas", out / "schemas")
