@@ -30,6 +30,8 @@ DESCRIPTOR = "datapackage.json"
 RULES = "schemas/rules.json"
 FIELD_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year",
                "yearmonth", "duration", "object", "array", "list", "geopoint", "geojson", "any"}
+_AT = re.compile(r" at property '([^']*)'$")
+_REQUIRED = re.compile(r"^'([^']*)' is a required property")
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -129,6 +131,18 @@ def json_lines(text: str) -> dict[JsonPath, int]:
             if token in ("[", "{"):
                 stack.append([token, 0 if token == "[" else None, token == "{"])
     return lines
+
+
+def profile_finding(pkg: Package, file: str, base: JsonPath, prefix: str, error: object,
+                    code: str = "descriptor-profile") -> Finding:
+    """A frictionless profile error as a finding at the line and field of the property it names."""
+    note = str(getattr(error, "note", error))
+    where = _AT.search(note)
+    required = _REQUIRED.match(note)
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in (where.group(1) if where else "").split("/") if p]
+    named = [*parts, required.group(1)] if required else parts
+    field_ = prefix + ".".join(map(str, named)) if named else prefix.rstrip(".") or None
+    return finding(code, file, pkg.json_line(file, (*base, *parts)), field_, note)
 
 
 def path_problem(root: Path, path: object) -> str | None:
@@ -323,7 +337,35 @@ def load_schema(pkg: Package, resource: dict[str, Any], options: Options,
                                         "each field needs a unique name and a known type"))
             return None
         names.add(item["name"])
-    return schema
+    index = next((i for i, r in enumerate(_resources(pkg)) if r is resource), 0)
+    base: JsonPath = () if where != DESCRIPTOR else ("resources", index, "schema")
+    prefix = "" if where != DESCRIPTOR else f"{label}.schema."
+    problems = _schema_profile_findings(pkg, schema, where, base, prefix)
+    pkg.findings.extend(problems)
+    return None if problems else schema
+
+
+def _schema_profile_findings(pkg: Package, schema: dict[str, Any], where: str, base: JsonPath,
+                             prefix: str) -> list[Finding]:
+    """The schema against the Table Schema profile, offline: the checks rely on a valid schema."""
+    from frictionless import Schema
+    from frictionless.metadata import ValidationContext
+
+    # A custom $schema or profile is not fetched; the standard one stands in for it.
+    checked = {k: v for k, v in schema.items() if k not in ("$schema", "profile")}
+    try:
+        errors = list(Schema.metadata_validate(checked, context=ValidationContext(datapackage_version="v2")))
+    except RecursionError:
+        return [finding("schema-invalid", where, 1, None, "the schema is nested too deeply to check")]
+    except Exception as error:  # frictionless raises its own and jsonschema's exceptions
+        return [finding("schema-invalid", where, None, None, f"schema check failed: {error}")]
+    return [profile_finding(pkg, where, base, prefix, e, "schema-invalid") for e in errors]
+
+
+def _resources(pkg: Package) -> list[Any]:
+    """The descriptor's resources list as written (items of any type), or empty."""
+    resources = pkg.descriptor.get("resources") if pkg.descriptor else None
+    return resources if isinstance(resources, list) else []
 
 
 def load_table(pkg: Package, resource: dict[str, Any], name: str, path: str, options: Options,

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from validate.findings import Finding
-from validate.loading import DESCRIPTOR, JsonPath, Package, finding, path_problem, resource_label
+from validate.loading import (
+    DESCRIPTOR,
+    JsonPath,
+    Package,
+    finding,
+    path_problem,
+    profile_finding,
+    resource_label,
+)
 from validate.text import line_of_offset
 
 PROFILES = {
@@ -24,8 +31,6 @@ NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabu
 REQUIRED_TABLES = ("sources", "operations", "metrics", "qualifiers", "outcomes", "officials",
                    "quotes", "cases", "discrepancies", "discrepancy_outcomes")
 _FORMULA = r"^[=+\-@\t\r]"
-_AT = re.compile(r" at property '([^']*)'$")
-_REQUIRED = re.compile(r"^'([^']*)' is a required property")
 # Notes that repeat what the loader already reports as its own finding.
 _LOADER_REPORTS = ("names of the resources are not unique",)
 
@@ -77,7 +82,7 @@ def _named(value: object, names: set[str]) -> bool:
 def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Finding]:
     """Profile errors of the package, then of each resource, then of each inline schema, located."""
     from frictionless import Package as FrictionlessPackage
-    from frictionless import Resource, Schema
+    from frictionless import Resource
     from frictionless.metadata import ValidationContext
 
     resources = descriptor.get("resources")
@@ -87,43 +92,19 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
         shell["resources"] = [{"name": f"resource-{i}", "path": "placeholder.csv"}
                               if isinstance(r, dict) else r for i, r in enumerate(resources)]
     for error in FrictionlessPackage.metadata_validate(shell):
-        yield _located(pkg, DESCRIPTOR, (), "", _note(error))
+        yield profile_finding(pkg, DESCRIPTOR, (), "", error)
     if not isinstance(resources, list):
         return
     context = ValidationContext(datapackage_version="v2")
-    original = pkg.descriptor["resources"] if pkg.descriptor else []
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict):
             continue
         label = resource_label(resource, index)
-        schema = resource.get("schema")
-        if isinstance(schema, dict):
+        if isinstance(resource.get("schema"), dict):
+            # The loader checks each schema against the Table Schema profile, in its own file.
             resource = {**resource, "schema": {"fields": []}}
         for error in Resource.metadata_validate(resource, context=context):
-            yield _located(pkg, DESCRIPTOR, ("resources", index), f"{label}.", _note(error))
-        if isinstance(schema, dict):
-            source = original[index].get("schema")
-            file, base, prefix = ((source, (), "") if isinstance(source, str)
-                                  else (DESCRIPTOR, ("resources", index, "schema"), f"{label}.schema."))
-            for error in Schema.metadata_validate(schema, context=context):
-                yield _located(pkg, file, base, prefix, _note(error))
-
-
-def _note(error: object) -> str:
-    """The message of a frictionless error."""
-    return str(getattr(error, "note", error))
-
-
-def _located(pkg: Package, file: str, base: JsonPath, prefix: str, note: str) -> Finding:
-    """A profile error as a finding at the line and field of the property it names."""
-    where = _AT.search(note)
-    required = _REQUIRED.match(note)
-    prop = where.group(1) if where else ""
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in prop.split("/") if p]
-    field_parts = [*parts, required.group(1)] if required else parts
-    field_ = prefix + ".".join(map(str, field_parts)) if field_parts else prefix.rstrip(".") or None
-    code = "schema-invalid" if file != DESCRIPTOR else "descriptor-profile"
-    return finding(code, file, pkg.json_line(file, (*base, *parts)), field_, note)
+            yield profile_finding(pkg, DESCRIPTOR, ("resources", index), f"{label}.", error)
 
 
 def _offline_copy(pkg: Package) -> dict[str, Any]:
