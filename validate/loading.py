@@ -380,7 +380,8 @@ def load_table(pkg: Package, resource: dict[str, Any], name: str, path: str, opt
     if parsed is None:
         return
     header, frame, lines = parsed
-    incomplete = any(f.code == "ragged-row" for f in pkg.findings[before:])
+    incomplete = any(f.code == "ragged-row" and not f.message.endswith("ignored")
+                     for f in pkg.findings[before:])
     frame = match_header(header, frame, schema, path, pkg)
     pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)
 
@@ -516,8 +517,15 @@ def _parse_exact(data: bytes, path: str, pkg: Package) -> tuple[list[str], pd.Da
                 continue
             if len(row) != len(header):
                 what = "an empty line" if not row else f"{len(row)} cells; the header has {len(header)}"
-                pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
-                continue
+                if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
+                    # Trailing empty cells, as spreadsheets leave them: the row itself is intact,
+                    # so it is kept and other tables still find the keys it holds.
+                    pkg.findings.append(finding("ragged-row", path, start, None,
+                                                f"row has {what}; the extra cells are empty and ignored"))
+                    row = row[:len(header)]
+                else:
+                    pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
+                    continue
             rows.append(row)
             lines.append(start)
     except csv.Error as error:
