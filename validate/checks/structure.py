@@ -31,8 +31,6 @@ NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabu
 REQUIRED_TABLES = ("sources", "operations", "metrics", "qualifiers", "outcomes", "officials",
                    "quotes", "cases", "discrepancies", "discrepancy_outcomes")
 _FORMULA = r"^[=+\-@\t\r]"
-# Notes that repeat what the loader already reports as its own finding.
-_LOADER_REPORTS = ("names of the resources are not unique",)
 
 
 def check_descriptor(pkg: Package) -> Iterator[Finding]:
@@ -88,7 +86,8 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
     resources = descriptor.get("resources")
     shell = dict(descriptor)
     if isinstance(resources, list):
-        # Resources are checked one by one below, where an error can say which resource it is.
+        # Resources are checked one by one below, where an error can say which resource it is;
+        # placeholders with unique names also leave duplicate names to the loader's finding.
         shell["resources"] = [{"name": f"resource-{i}", "path": "placeholder.csv"}
                               if isinstance(r, dict) else r for i, r in enumerate(resources)]
     for error in FrictionlessPackage.metadata_validate(shell):
