@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, edit, run
 
 import validate
+from conftest import ROOT, edit, run
 from validate.cli import main
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from test_hostile import (
     ARCHIVE_0,
     DESCRIPTOR,
@@ -34,6 +33,7 @@ from test_hostile import (
     set_cell,
     set_resource,
 )
+
 from validate.cli import main
 from validate.runner import validate_package
 

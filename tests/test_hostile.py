@@ -448,9 +448,6 @@ def test_trailing_empty_cells_keep_the_row(pkg: Path) -> None:
     assert located(report) == {("ragged-row", METRICS, 2, None)}
 
 
-@pytest.mark.xfail(reason="types._foreign_keys still checks against a parent with unreadable rows "
-                          "(Table.incomplete), so rows referring to the dropped row are reported",
-                   strict=False)
 def test_ragged_row_in_a_parent_table_causes_no_cascade(pkg: Path) -> None:
     set_line(pkg, METRICS, 2, lines_of(pkg, METRICS)[1] + b",extra")
     code, report = run(pkg)
@@ -536,8 +533,6 @@ def test_archive_replaced_by_binary(pkg: Path) -> None:
     assert located(report) == {("archive-mismatch", ARCHIVE_0, None, "sha256")}
 
 
-@pytest.mark.xfail(reason="provenance.source_texts still reads a text that fails its hash, so quotes "
-                          "beyond the cut are also reported (see docs/threat-model.md)", strict=False)
 def test_archive_truncated(pkg: Path) -> None:
     data = (pkg / ARCHIVE_0).read_bytes()
     (pkg / ARCHIVE_0).write_bytes(data[: len(data) // 3])
@@ -554,8 +549,6 @@ def test_archive_truncated_is_reported(pkg: Path) -> None:
     assert ("archive-mismatch", ARCHIVE_0, None, "sha256") in located(report)
 
 
-@pytest.mark.xfail(reason="provenance.source_texts still reads a text that fails its hash, so every "
-                          "quote of the swapped source is also reported", strict=False)
 def test_archive_swapped(pkg: Path) -> None:
     shutil.copy(pkg / ARCHIVE_1, pkg / ARCHIVE_0)
     code, report = run(pkg)
@@ -600,9 +593,6 @@ def test_empty_table_is_one_finding(pkg: Path, table: str) -> None:
     assert located(report) == {("file-empty", path, None, None)}
 
 
-@pytest.mark.xfail(reason="provenance.check_quotes tests `stated == stated` on pandas.NA, which raises "
-                          "(found by tests/test_properties.py); use pandas.isna(stated) there",
-                   strict=False)
 def test_empty_quote_line_in_cases_is_not_a_crash(pkg: Path) -> None:
     set_cell(pkg, "data/cases.csv", 2, "line", "")
     code, _ = run(pkg)

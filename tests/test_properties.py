@@ -28,9 +28,9 @@ from unittest import mock
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_guarantees import snapshot
 from test_hostile import PARTS, ROOT, copy_package
+
 from validate.cli import main
 
 # Registered here, not in conftest.py, and applied to these tests only, so other test

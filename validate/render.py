@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from validate.findings import Finding
 from validate.runner import Report
 
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step

@@ -205,8 +205,9 @@ def rules(pkg: Package) -> Iterator[tuple[str, dict[str, Any]]]:
     if not pkg.rules:
         return
     metrics = pkg.table("metrics")
+    # A metrics table with unreadable rows cannot say a metric is unknown.
     known = set(typed_table(metrics).frame["metric_id"]) if metrics is not None \
-        and "metric_id" in metrics.frame.columns else None
+        and not metrics.incomplete and "metric_id" in metrics.frame.columns else None
     for kind, items in pkg.rules.items():
         if kind.startswith("$") or kind == "description":
             continue

@@ -40,16 +40,33 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
     sources = pkg.table("sources")
     if sources is not None and {"source_id", "archive_path"} <= set(sources.frame.columns):
         frame = typed_table(sources).frame
-        for source_id, path in zip(frame["source_id"], frame["archive_path"], strict=True):
+        recorded = frame["sha256"].tolist() if "sha256" in frame.columns else [None] * len(frame)
+        for source_id, path, sha256 in zip(frame["source_id"], frame["archive_path"], recorded, strict=True):
             data = pkg.files.get(path) if isinstance(path, str) else None
             if data is None or not isinstance(source_id, str):
                 continue
+            if _text_changed(pkg, path, data, sha256):
+                continue  # one archive-mismatch finding says it all; its quotes cannot be judged
             try:
                 texts[source_id] = SourceText(data.decode("utf-8"))
             except UnicodeDecodeError:
                 continue  # reported once as an encoding error of the archive
     pkg._source_texts = texts  # type: ignore[attr-defined]
     return texts
+
+
+def _claims(pkg: Package, path: str, table_hash: object) -> list[str]:
+    """The sha256 values recorded for an archived text, in the descriptor and the sources table."""
+    resource = next((r for r in pkg.resources if r.get("path") == path), {})
+    declared = resource.get("hash")
+    claims = [declared.removeprefix("sha256:")] if isinstance(declared, str) else []
+    return claims + ([table_hash] if isinstance(table_hash, str) else [])
+
+
+def _text_changed(pkg: Package, path: str, data: bytes, table_hash: object) -> bool:
+    """True when the text matches none of the hashes recorded for it: changed, truncated or swapped."""
+    claims = _claims(pkg, path, table_hash)
+    return bool(claims) and hashlib.sha256(data).hexdigest() not in claims
 
 
 def check_archives(pkg: Package) -> Iterator[Finding]:
@@ -104,6 +121,8 @@ def _descriptor_line(pkg: Package, needle: str) -> int | None:
 
 def check_quotes(pkg: Package) -> Iterator[Finding]:
     """Every quoted passage is in its source's archived text, starting at its stated line."""
+    import pandas as pd
+
     texts = source_texts(pkg)
     for name, column, line_column in QUOTED:
         table = pkg.table(name)
@@ -121,7 +140,7 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
                               f"{_clip(words)!r} is not in the archived text of {source_id}")
                 continue
             stated = lines.iloc[row] if lines is not None else None
-            if stated is not None and stated == stated and int(stated) not in found:
+            if stated is not None and not pd.isna(stated) and int(stated) not in found:
                 yield finding("quote-wrong-line", table.path, table.line(row), line_column,
                               f"the words start at line {', '.join(map(str, found))} of {source_id}, "
                               f"not line {int(stated)}")

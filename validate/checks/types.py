@@ -166,7 +166,7 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         parent_name = reference.get("resource") or table.name
         parent_fields = _as_list(reference.get("fields"))
         parent = pkg.table(parent_name)
-        if (parent is None or len(fields) != len(parent_fields) or not fields
+        if (parent is None or parent.incomplete or len(fields) != len(parent_fields) or not fields
                 or any(f not in table.frame.columns for f in fields)
                 or any(f not in parent.frame.columns for f in parent_fields)):
             continue  # the unreadable parent or broken schema has its own finding
