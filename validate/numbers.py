@@ -1,4 +1,4 @@
-"""How a number may be printed: digits with or without thousands separators, or in words."""
+"""The numbers a text prints: digits with or without thousands separators, or in words."""
 
 from __future__ import annotations
 
@@ -9,39 +9,59 @@ _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen"]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = {100: "hundred", 1000: "thousand", 1_000_000: "million"}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 
 
-def _words(whole: int) -> list[str]:
-    """English words for a whole number up to 99, and bare scale words."""
-    if whole < 20:
-        return [_ONES[whole]]
-    if whole < 100:
-        tens, ones = divmod(whole, 10)
-        return [_TENS[tens]] if not ones else [f"{_TENS[tens]}[- ]{_ONES[ones]}"]
-    return [_SCALES[whole]] if whole in _SCALES else []
+def _word_values() -> dict[str, int]:
+    values = {word: n for n, word in enumerate(_ONES)}
+    for tens, word in enumerate(_TENS):
+        if word:
+            values[word] = tens * 10
+            values.update({f"{word}-{_ONES[ones]}": tens * 10 + ones for ones in range(1, 10)})
+            values.update({f"{word} {_ONES[ones]}": tens * 10 + ones for ones in range(1, 10)})
+    return values
 
 
-@functools.lru_cache(maxsize=4096)
-def number_pattern(number: float) -> re.Pattern[str]:
-    """A regex that finds the number as printed: 1,665 or 1665; 4.5, 4½ or four-and-a-half."""
-    whole = int(number)
-    fraction = round(number - whole, 6)
-    forms: list[str] = []
-    if fraction == 0:
-        forms += [f"{whole:,}", str(whole)]
-        spelled = _words(whole)
-    else:
-        forms += [re.escape(f"{number:g}")]
-        spelled = []
-        if fraction == 0.5:
-            forms.append(f"{whole}½" if whole else "½")
-            halves = [f"{w}[- ]and[- ]a[- ]half" for w in _words(whole)] if whole else ["half", "a half"]
-            spelled = halves
-    digits = "|".join(sorted(set(forms), key=len, reverse=True))
-    # "four" inside "four-and-a-half" is 4.5, not 4: a whole number may not run on into a half.
-    not_half = r"(?![- ]and[- ]a[- ]half|½)"
-    alternatives = [rf"(?<![\d.,])(?:{digits})(?![\d]|[.,]\d){not_half}"]
-    if spelled:
-        alternatives.append(rf"\b(?:{'|'.join(spelled)})(?:s)?\b{not_half}")
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+_WORDS = _word_values()
+_HALF = r"[- ]and[- ]a[- ]half|½"
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<half_d>" + _HALF + r")?(?![\d]|[.,]\d)"
+    r"|\b(?P<word>" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")"
+    r"(?P<half_w>" + _HALF + r")?\b"
+    r"|\b(?P<scale>hundred|thousand|million)s?\b"
+    r"|\b(?P<bare_half>half)\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def numbers_in(text: str) -> frozenset[float]:
+    """Every number the text prints: '1,665' and '1665' are 1665, 'four-and-a-half' is 4.5,
+    '6-year' is 6, 'hundreds' is 100 and 'half' is 0.5; a whole number that runs on into
+    'and a half' is only the half-number, so 4 is not in 'four-and-a-half'."""
+    found: set[float] = set()
+    for match in _NUMBER.finditer(text):
+        if match["digits"]:
+            value = float(match["digits"].replace(",", ""))
+        elif match["word"]:
+            value = float(_WORDS[match["word"].lower()])
+        elif match["scale"]:
+            value = float(_SCALES[match["scale"].lower()])
+        else:
+            value = 0.5
+        found.add(value + 0.5 if match["half_d"] or match["half_w"] else value)
+    return frozenset(found)
+
+
+_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d½]|[.,]\d|[- ]and[- ]a[- ]half)")
+
+
+def printed_in(number: float, text: str) -> bool:
+    """True when the number is printed in the text in one of its forms."""
+    value = float(number)
+    if value.is_integer():
+        # Most figures are whole numbers in digits: a plain search settles them without words.
+        for match in _DIGITS.finditer(text):
+            if float(match[1].replace(",", "")) == value:
+                return True
+    return value in numbers_in(text)

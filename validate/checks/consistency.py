@@ -48,30 +48,32 @@ def figures(pkg: Package) -> list[Figure]:
             mf = typed_table(metrics).frame
             units = dict(zip(mf["metric_id"], mf["unit"], strict=True))
         frame = typed_table(outcomes).frame
-        has = set(frame.columns)
-        rounding = frame["rounding_unit"] if "rounding_unit" in has else None
-        dims = frame["breakdown_dimension"] if "breakdown_dimension" in has else None
-        values = frame["breakdown_value"] if "breakdown_value" in has else None
-        for row, (oid, op, metric, number, qualifier) in enumerate(zip(
-                frame["outcome_id"], frame["operation_id"], frame["metric_id"], frame["number"],
-                frame["qualifier"], strict=True)):
-            if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or number != number \
-                    or number is None:
+        blank = [None] * len(frame)
+        # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
+        columns = [frame[name].tolist() if name in frame.columns else blank
+                   for name in ("outcome_id", "operation_id", "metric_id", "number", "qualifier",
+                                "rounding_unit", "breakdown_dimension", "breakdown_value")]
+        for row, (oid, op, metric, number, qualifier, unit, dim, value) in enumerate(zip(*columns, strict=True)):
+            if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
                 continue
-            unit = rounding.iloc[row] if rounding is not None else None
-            unit = None if unit is None or unit != unit else float(unit)
-            interval = read_figure(float(number), qualifier, unit, units.get(metric, "count") == "count")
+            interval = read_figure(float(number), qualifier, None if _absent(unit) else float(unit),
+                                   units.get(metric, "count") == "count")
             if interval is None:
                 continue
-            breakdown = (_text(dims.iloc[row]) if dims is not None else "",
-                         _text(values.iloc[row]) if values is not None else "")
-            found.append(Figure(row, oid, op, metric, breakdown, interval, float(number)))
+            found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
     pkg._figures = found  # type: ignore[attr-defined]
     return found
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _absent(value: object) -> bool:
+    """True for a missing cell, whichever NA pandas used for it."""
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
 
 
 def _where(table: Table, figure: Figure) -> str:
@@ -138,8 +140,7 @@ def register(pkg: Package) -> tuple[Table | None, list[Entry], dict[str, set[str
     entries: list[Entry] = []
     if table is not None and {"discrepancy_id", "kind", "operation_id"} <= set(table.frame.columns):
         frame = typed_table(table).frame
-        for row in range(len(frame)):
-            record = frame.iloc[row]
+        for row, record in enumerate(frame.to_dict("records")):
             if not isinstance(record["discrepancy_id"], str):
                 continue
             entries.append(Entry(row, record["discrepancy_id"], _text(record["kind"]),
@@ -351,15 +352,15 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
     outcomes = pkg.table("outcomes")
     if outcomes is not None and {"operation_id", "source_id"} <= set(outcomes.frame.columns):
         of = typed_table(outcomes).frame
-        for op, source in zip(of["operation_id"], of["source_id"], strict=True):
+        for op, source in zip(of["operation_id"].tolist(), of["source_id"].tolist(), strict=True):
             reporters[op].add(source)
     series: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for row in range(len(frame)):
-        op = frame.at[row, "operation_id"]
-        start, end = dates.readable(frame.at[row, "period_start"]), dates.readable(frame.at[row, "period_end"])
+    for row, record in enumerate(frame.to_dict("records")):
+        op = record["operation_id"]
+        start, end = dates.readable(record["period_start"]), dates.readable(record["period_end"])
         if not isinstance(op, str):
             continue
-        group = frame.at[row, "series_id"] if "series_id" in frame.columns else None
+        group = record.get("series_id")
         if isinstance(group, str) and start and end:
             series[group].append((row, op, start, end))
         if start and end and dates.earliest(start) > dates.latest(end):
@@ -372,7 +373,7 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
                     yield finding("period-after-publication", operations.path, operations.line(row),
                                   "period_end", f"the period ends {end}, after {source} was published "
                                                 f"on {published[source].isoformat()}")
-        duration = frame.at[row, "duration"] if "duration" in frame.columns else None
+        duration = record.get("duration")
         if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
             yield finding("duration-mismatch", operations.path, operations.line(row), "duration",
                           f"{start} to {end} does not last {duration}")
@@ -416,14 +417,14 @@ def check_case_dates(pkg: Package) -> Iterator[Finding]:
     frame = typed_table(cases).frame
     published = _published(pkg)
     order = [c for c in ("offence_date", "arrest_date", "sentence_date") if c in frame.columns]
-    for row in range(len(frame)):
-        steps = [(c, dates.readable(frame.at[row, c])) for c in order]
+    for row, record in enumerate(frame.to_dict("records")):
+        steps = [(c, dates.readable(record[c])) for c in order]
         known = [(c, v) for c, v in steps if v]
         for (first, a), (second, b) in itertools.combinations(known, 2):
             if dates.earliest(a) > dates.latest(b):
                 yield finding("case-dates-order", cases.path, cases.line(row), second,
                               f"{second} {b} is before {first} {a}")
-        source = frame.at[row, "source_id"] if "source_id" in frame.columns else None
+        source = record.get("source_id")
         if known and isinstance(source, str) and source in published:
             column, value = known[-1]
             if dates.earliest(value) > published[source]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 from validate.findings import Finding
 from validate.loading import DESCRIPTOR, Package, finding
-from validate.numbers import number_pattern
+from validate.numbers import printed_in
 from validate.text import SourceText
 from validate.typed import typed_table
 
@@ -129,17 +129,22 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         if table is None or column not in table.frame.columns or "source_id" not in table.frame.columns:
             continue
         frame = typed_table(table).frame
-        lines = frame[line_column] if line_column and line_column in frame.columns else None
-        for row, (source_id, words) in enumerate(zip(frame["source_id"], frame[column], strict=True)):
+        stated_lines = frame[line_column].tolist() if line_column and line_column in frame.columns \
+            else [None] * len(frame)
+        searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
+        rows = zip(frame["source_id"].tolist(), frame[column].tolist(), stated_lines, strict=True)
+        for row, (source_id, words, stated) in enumerate(rows):
             text = texts.get(source_id) if isinstance(source_id, str) else None
             if text is None or not isinstance(words, str):
                 continue
-            found = text.find_lines(words)
+            key = (source_id, words)
+            if key not in searched:
+                searched[key] = text.find_lines(words)
+            found = searched[key]
             if not found:
                 yield finding("quote-not-in-source", table.path, table.line(row), column,
                               f"{_clip(words)!r} is not in the archived text of {source_id}")
                 continue
-            stated = lines.iloc[row] if lines is not None else None
             if stated is not None and not pd.isna(stated) and int(stated) not in found:
                 yield finding("quote-wrong-line", table.path, table.line(row), line_column,
                               f"the words start at line {', '.join(map(str, found))} of {source_id}, "
@@ -152,19 +157,20 @@ def _clip(text: str, size: int = 60) -> str:
 
 def check_figures(pkg: Package) -> Iterator[Finding]:
     """Every figure's number is printed in its own quote, in digits or in words."""
+    import pandas as pd
+
     for name, number_column, words_column in FIGURES:
         table = pkg.table(name)
         if table is None or not {number_column, words_column} <= set(table.frame.columns):
             continue
         frame = typed_table(table).frame
-        pairs = frame[[number_column, words_column]].dropna()
-        for number, group in pairs.groupby(number_column, sort=False):
-            value = float(cast(float, number))
-            hits = group[words_column].astype(str).str.contains(number_pattern(value))
-            for row in hits.index[~hits.to_numpy(dtype=bool)]:
-                yield finding("figure-not-in-quote", table.path, table.line(int(row)), number_column,
-                              f"{value:g} is not printed in its quote "
-                              f"{_clip(str(frame.at[row, words_column]))!r}")
+        rows = zip(frame[number_column].tolist(), frame[words_column].tolist(), strict=True)
+        for row, (number, words) in enumerate(rows):
+            if number is None or pd.isna(number) or not isinstance(words, str):
+                continue
+            if not printed_in(float(number), words):
+                yield finding("figure-not-in-quote", table.path, table.line(row), number_column,
+                              f"{float(number):g} is not printed in its quote {_clip(words)!r}")
 
 
 def check_people(pkg: Package) -> Iterator[Finding]:
