@@ -349,7 +349,7 @@ def _schema_profile_findings(pkg: Package, schema: dict[str, Any], where: str, b
                              prefix: str) -> list[Finding]:
     """The schema against the Table Schema profile, offline: the checks rely on a valid schema."""
     from frictionless import Schema
-    from frictionless.metadata import ValidationContext
+    from frictionless.metadata import ValidationContext  # type: ignore[attr-defined]
 
     # A custom $schema or profile is not fetched; the standard one stands in for it.
     checked = {k: v for k, v in schema.items() if k not in ("$schema", "profile")}

@@ -73,7 +73,7 @@ def _absent(value: object) -> bool:
     """True for a missing cell, whichever NA pandas used for it."""
     import pandas as pd
 
-    return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
+    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
 
 
 def _where(table: Table, figure: Figure) -> str:

@@ -56,7 +56,8 @@ def _custom_profiles(pkg: Package) -> Iterator[Finding]:
                       f"$schema is {pkg.descriptor.get('$schema')!r}; expected "
                       f"'{V2_PROFILE}' (custom profiles are not fetched)")
     for path, value in _legacy_profiles(pkg.descriptor):
-        field_ = "profile" if not path else f"{resource_label(pkg.descriptor['resources'][path[1]], path[1])}.profile"
+        index = int(path[1]) if path else 0
+        field_ = f"{resource_label(pkg.descriptor['resources'][index], index)}.profile" if path else "profile"
         yield finding("descriptor-profile", DESCRIPTOR, pkg.json_line(DESCRIPTOR, (*path, "profile")), field_,
                       f"profile {value!r} is not a standard profile name (custom profiles are not fetched)")
 
@@ -81,7 +82,7 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
     """Profile errors of the package, then of each resource, then of each inline schema, located."""
     from frictionless import Package as FrictionlessPackage
     from frictionless import Resource
-    from frictionless.metadata import ValidationContext
+    from frictionless.metadata import ValidationContext  # type: ignore[attr-defined]
 
     resources = descriptor.get("resources")
     shell = dict(descriptor)
