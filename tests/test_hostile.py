@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_package
 from validate.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("datapackage.json", "data", "schemas")
 DESCRIPTOR = "datapackage.json"
 METRICS, SOURCES, QUOTES = "data/metrics.csv", "data/sources.csv", "data/quotes.csv"
 OUTCOMES = "data/outcomes.csv"
@@ -34,23 +34,10 @@ Located = tuple[str, str, "int | None", "str | None"]
 
 # ---- helpers --------------------------------------------------------------------------------
 
-def copy_package(tmp_path: Path) -> Path:
-    """A fresh copy of the real package (descriptor, data, schemas) under tmp_path."""
-    target = tmp_path / "package"
-    target.mkdir()
-    for part in PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
-
-
 @pytest.fixture
 def pkg(tmp_path: Path) -> Path:
     """A copy of the real package to break."""
-    return copy_package(tmp_path)
+    return copy_package(tmp_path / "package")
 
 
 def run(directory: Path, *args: str) -> tuple[int, dict[str, Any]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conftest import copy_package
 
 ROOT = Path(__file__).resolve().parents[1]
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -57,15 +58,6 @@ CELL_ERRORS = {"type-error", "constraint-error"}
 # test fails once the crash is fixed and the entry can go. (The NA line crash in
 # check_quotes was fixed.)
 KNOWN_CRASHES: dict[str, str] = {}
-
-
-def copy_package(target: Path) -> Path:
-    """The real package's descriptor, schemas and data, copied into target."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "datapackage.json", target / "datapackage.json")
-    shutil.copytree(ROOT / "schemas", target / "schemas")
-    shutil.copytree(ROOT / "data", target / "data")
-    return target
 
 
 def _lines(path: Path) -> list[str]:

@@ -20,7 +20,7 @@ _SPACE = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     """Fold quote marks, dashes and runs of whitespace so copy-edits do not hide a match."""
-    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
+    return " ".join(text.translate(_TRANSLATE).split())
 
 
 class SourceText:
@@ -45,6 +45,16 @@ class SourceText:
     def line_of(self, offset: int) -> int:
         """Physical line (first = 1) holding the folded text's offset."""
         return self._numbers[bisect.bisect_right(self._starts, offset) - 1]
+
+    def starts_at(self, quote: str, line: int) -> bool:
+        """True when the folded quote starts on the given line: one short search, not a scan."""
+        needle = normalise(quote)
+        index = bisect.bisect_left(self._numbers, line)
+        if not needle or index >= len(self._numbers) or self._numbers[index] != line:
+            return False
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.folded)
+        return self.folded.find(needle, start, end - 1 + len(needle)) != -1
 
     def find_lines(self, quote: str) -> list[int]:
         """Lines on which the folded quote starts; empty when it is not in the text."""
