@@ -34,11 +34,12 @@ class Figure:
     number: float
 
 
-def figures(pkg: Package) -> list[Figure]:
-    """Every readable outcomes row as a Figure (rows with type or key problems are left out)."""
-    cached = getattr(pkg, "_figures", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+def figures(pkg: Package, keep: Any = None) -> list[Figure]:
+    """Readable outcomes rows as Figures (rows with type or key problems are left out).
+
+    ``keep`` is a boolean mask over outcomes rows: building a Figure per row of a large
+    table costs seconds, so each check asks only for the rows it can judge.
+    """
     found: list[Figure] = []
     outcomes, metrics = pkg.table("outcomes"), pkg.table("metrics")
     needed = {"outcome_id", "operation_id", "metric_id", "number", "qualifier"}
@@ -48,12 +49,18 @@ def figures(pkg: Package) -> list[Figure]:
             mf = typed_table(metrics).frame
             units = dict(zip(mf["metric_id"], mf["unit"], strict=True))
         frame = typed_table(outcomes).frame
+        positions = list(range(len(frame)))
+        if keep is not None:
+            import numpy as np
+
+            positions = np.flatnonzero(keep).tolist()
+            frame = frame.iloc[positions]
         blank = [None] * len(frame)
         # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
         columns = [frame[name].tolist() if name in frame.columns else blank
                    for name in ("outcome_id", "operation_id", "metric_id", "number", "qualifier",
                                 "rounding_unit", "breakdown_dimension", "breakdown_value")]
-        for row, (oid, op, metric, number, qualifier, unit, dim, value) in enumerate(zip(*columns, strict=True)):
+        for row, oid, op, metric, number, qualifier, unit, dim, value in zip(positions, *columns, strict=True):
             if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
                 continue
             interval = read_figure(float(number), qualifier, None if _absent(unit) else float(unit),
@@ -61,8 +68,88 @@ def figures(pkg: Package) -> list[Figure]:
             if interval is None:
                 continue
             found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
-    pkg._figures = found  # type: ignore[attr-defined]
     return found
+
+
+def _outcome_mask(pkg: Package, metrics: set[str] | None = None, broken_down: bool | None = None) -> Any:
+    """Outcomes rows of the given metrics, and with or without a breakdown, as a boolean mask."""
+    import numpy as np
+
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return None
+    frame = typed_table(outcomes).frame
+    mask = np.ones(len(frame), dtype=bool)
+    if metrics is not None and "metric_id" in frame.columns:
+        mask &= frame["metric_id"].isin(metrics).to_numpy(dtype=bool, na_value=False)
+    if broken_down is not None and "breakdown_dimension" in frame.columns:
+        has = frame["breakdown_dimension"].notna().to_numpy(dtype=bool)
+        mask &= has if broken_down else ~has
+    return mask
+
+
+def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
+    """Each outcomes row's interval with every bound read as closed, vectorised; and its qualifier."""
+    import numpy as np
+
+    number = frame["number"].astype("float64").to_numpy()
+    unit = frame["rounding_unit"].astype("float64").fillna(0).to_numpy() if "rounding_unit" in frame.columns \
+        else np.zeros(len(frame))
+    qualifier = frame["qualifier"].astype(object).to_numpy()
+    lo = np.select([qualifier == "hundreds", np.isin(qualifier, ["approximate", "rounded"])],
+                   [2 * number, number - unit / 2], number)
+    hi = np.select([np.isin(qualifier, ["more_than", "at_least"]), qualifier == "hundreds",
+                    np.isin(qualifier, ["approximate", "rounded"])],
+                   [np.inf, 10 * number, number + unit / 2], number)
+    return lo, hi, qualifier
+
+
+def _maybe_exceeding(pkg: Package, part: str, whole: str) -> Any:
+    """Rows of part and whole metrics in operations where, read roughly, a part may exceed a whole."""
+    import pandas as pd
+
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return None
+    frame = typed_table(outcomes).frame
+    lo, hi, _ = _rough_bounds(frame)
+    rough = pd.DataFrame({"op": frame["operation_id"].astype(object), "metric": frame["metric_id"].astype(object),
+                          "lo": lo, "hi": hi})
+    rough = rough[_outcome_mask(pkg, {part, whole}, broken_down=False)]
+    smallest = rough[rough["metric"] == whole].groupby("op")["hi"].min()
+    parts = rough[rough["metric"] == part]
+    suspect = set(parts.loc[parts["lo"] >= parts["op"].map(smallest).fillna(float("inf")), "op"])
+    return (frame["operation_id"].isin(suspect).to_numpy(dtype=bool, na_value=False)
+            & _outcome_mask(pkg, {part, whole}, broken_down=False))
+
+
+def _maybe_disagreeing(pkg: Package) -> Any:
+    """Rows in groups whose rough intervals might not overlap; only these are read exactly.
+
+    The rough reading treats every bound as closed, so it can only find too many groups.
+    """
+    import numpy as np
+    import pandas as pd
+
+    outcomes = pkg.table("outcomes")
+    if outcomes is None:
+        return None
+    frame = typed_table(outcomes).frame
+    keys = [c for c in ("operation_id", "metric_id", "breakdown_dimension", "breakdown_value") if c in frame.columns]
+    if not {"number", "qualifier"} <= set(frame.columns) or len(keys) < 2:
+        return None
+    lo, hi, qualifier = _rough_bounds(frame)
+    rough = pd.DataFrame({k: frame[k].astype(object).fillna("") for k in keys})
+    rough["lo"], rough["hi"] = lo, hi
+    grouped = rough.groupby(keys, sort=False)
+    top, bottom = grouped["lo"].transform("max"), grouped["hi"].transform("min")
+    # Touching intervals conflict only where the touching bound itself is open.
+    rough["open_top"] = (rough["lo"] == top) & (qualifier == "more_than")
+    rough["open_bottom"] = (rough["hi"] == bottom) & np.isin(qualifier, ["approximate", "rounded", "hundreds"])
+    grouped = rough.groupby(keys, sort=False)
+    touching_open = grouped["open_top"].transform("max") | grouped["open_bottom"].transform("max")
+    size = grouped["lo"].transform("size")
+    return ((size > 1) & ((top > bottom) | ((top == bottom) & touching_open))).to_numpy(dtype=bool)
 
 
 def _text(value: object) -> str:
@@ -107,7 +194,7 @@ def check_qualifiers(pkg: Package) -> Iterator[Finding]:
 def disagreements(pkg: Package) -> list[tuple[Figure, Figure]]:
     """Pairs of figures about the same thing whose intervals do not overlap."""
     groups: dict[tuple[str, str, tuple[str, str]], list[Figure]] = defaultdict(list)
-    for figure in figures(pkg):
+    for figure in figures(pkg, _maybe_disagreeing(pkg)):
         groups[(figure.operation, figure.metric, figure.breakdown)].append(figure)
     pairs: list[tuple[Figure, Figure]] = []
     for group in groups.values():
@@ -241,13 +328,12 @@ def check_subsets(pkg: Package) -> Iterator[Finding]:
     outcomes = pkg.table("outcomes")
     if outcomes is None:
         return
-    by_key: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-    for figure in figures(pkg):
-        if figure.breakdown == ("", ""):
-            by_key[(figure.operation, figure.metric)].append(figure)
     for kind, rule in rules(pkg):
         if kind != "subsets":
             continue
+        by_key: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+        for figure in figures(pkg, _maybe_exceeding(pkg, rule["part"], rule["whole"])):
+            by_key[(figure.operation, figure.metric)].append(figure)
         for (operation, metric), parts in list(by_key.items()):
             if metric != rule["part"]:
                 continue
@@ -270,7 +356,8 @@ def check_case_limits(pkg: Package) -> Iterator[Finding]:
         return
     frame = typed_table(cases).frame
     totals: dict[str, list[Figure]] = defaultdict(list)
-    for figure in figures(pkg):
+    wholes = {rule["whole"] for kind, rule in rules(pkg) if kind == "case_limits"}
+    for figure in figures(pkg, _outcome_mask(pkg, wholes)):
         totals[figure.metric + "\0" + figure.operation].append(figure)
     for kind, rule in rules(pkg):
         if kind != "case_limits" or rule["value"] not in frame.columns or rule["unit"] not in frame.columns:
@@ -294,7 +381,13 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
     outcomes = pkg.table("outcomes")
     if outcomes is None:
         return
-    all_figures = figures(pkg)
+    parts_mask = _outcome_mask(pkg, broken_down=True)
+    if parts_mask is None or not parts_mask.any():
+        return  # no row is broken down: there is nothing to add up
+    all_figures = figures(pkg, parts_mask)
+    keys = {(f.operation, f.metric) for f in all_figures}
+    all_figures += [f for f in figures(pkg, _outcome_mask(pkg, {m for _, m in keys}, broken_down=False))
+                    if (f.operation, f.metric) in keys]
     for kind, rule in rules(pkg):
         if kind != "breakdowns":
             continue

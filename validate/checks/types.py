@@ -180,7 +180,7 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         child = typed_table(table).frame[fields]
         known = typed_table(parent).frame[parent_fields].dropna()
         filled = child.notna().all(axis=1)
-        found = _joined(child, fields).isin(set(_joined(known, parent_fields)))
+        found = _joined(child, fields).isin(_joined(known, parent_fields).unique())
         for row in child.index[filled & ~found]:
             values = ", ".join(str(child.at[row, f]) for f in fields)
             yield finding("foreign-key", table.path, table.line(int(row)), ",".join(fields),
