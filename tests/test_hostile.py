@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_package
+from conftest import PACKAGE_PARTS as PARTS  # noqa: F401  (re-exported to the guarantee and property tests)
+from conftest import copy_package as copy_into
 from validate.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +35,15 @@ Located = tuple[str, str, "int | None", "str | None"]
 
 # ---- helpers --------------------------------------------------------------------------------
 
+def copy_package(tmp_path: Path) -> Path:
+    """A fresh copy of the real package in tmp_path/package."""
+    return copy_into(tmp_path / "package")
+
+
 @pytest.fixture
 def pkg(tmp_path: Path) -> Path:
     """A copy of the real package to break."""
-    return copy_package(tmp_path / "package")
+    return copy_package(tmp_path)
 
 
 def run(directory: Path, *args: str) -> tuple[int, dict[str, Any]]:
