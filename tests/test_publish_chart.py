@@ -16,7 +16,7 @@ from publish.package import load_package
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "docs" / "figures.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# The brief's reading of data/qualifiers.csv: which marker each qualifier gets.
+# An independent reading of data/qualifiers.csv: which marker each qualifier gets.
 MARKER_CLASS = {
     "exact": "exact",
     "more_than": "lower_bound",
