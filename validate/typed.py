@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from validate.loading import Table
+    from validate.model import Table
 
 PARTIAL_DATE = "x-partial-date"
 _INTEGER = r"^[+-]?[0-9]+$"
@@ -43,9 +43,8 @@ def missing_values(schema: dict[str, Any]) -> list[str]:
 
 def typed_table(table: Table) -> TypedTable:
     """Read every column of the table as its declared type, once; later calls reuse it."""
-    cached = getattr(table, "_typed", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if table.typed is not None:
+        return table.typed
     import pandas as pd
 
     missing = missing_values(table.schema)
@@ -55,9 +54,8 @@ def typed_table(table: Table) -> TypedTable:
         raw = table.frame[spec["name"]]
         absent = raw.isin(missing) if missing else pd.Series(False, index=raw.index)
         columns[spec["name"]] = _read_column(raw, absent, spec, bad)
-    result = TypedTable(pd.DataFrame(columns, index=table.frame.index), bad)
-    table._typed = result  # type: ignore[attr-defined]
-    return result
+    table.typed = TypedTable(pd.DataFrame(columns, index=table.frame.index), bad)
+    return table.typed
 
 
 def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: list[BadCell]) -> pd.Series:

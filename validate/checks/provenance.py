@@ -7,8 +7,8 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from validate.findings import Finding
-from validate.loading import DESCRIPTOR, Package, finding
+from validate.findings import Finding, finding
+from validate.model import DESCRIPTOR, Package
 from validate.numbers import printed_in
 from validate.text import SourceText
 from validate.typed import typed_table
@@ -33,9 +33,8 @@ FIGURES = (
 
 def source_texts(pkg: Package) -> dict[str, SourceText]:
     """Each source's archived text, by source_id, for the sources whose text is intact."""
-    cached = getattr(pkg, "_source_texts", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if pkg.source_texts is not None:
+        return pkg.source_texts
     texts: dict[str, SourceText] = {}
     sources = pkg.table("sources")
     if sources is not None and {"source_id", "archive_path"} <= set(sources.frame.columns):
@@ -51,7 +50,7 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
                 texts[source_id] = SourceText(data.decode("utf-8"))
             except UnicodeDecodeError:
                 continue  # reported once as an encoding error of the archive
-    pkg._source_texts = texts  # type: ignore[attr-defined]
+    pkg.source_texts = texts
     return texts
 
 

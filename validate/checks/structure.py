@@ -8,16 +8,11 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from validate.findings import Finding
-from validate.loading import (
-    DESCRIPTOR,
-    JsonPath,
-    Package,
-    finding,
-    path_problem,
-    profile_finding,
-    resource_label,
-)
+from validate.findings import Finding, finding
+from validate.jsonlines import JsonPath
+from validate.loading import path_problem, resource_label
+from validate.loading.profile import profile_finding
+from validate.model import DESCRIPTOR, Package
 from validate.text import line_of_offset
 
 PROFILES = {

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from validate.findings import Finding
-from validate.loading import Package, Table, finding
+from validate.findings import Finding, finding
+from validate.model import Package, Table
 from validate.typed import typed_table
 
 if TYPE_CHECKING:

@@ -1,0 +1,52 @@
+"""The exact CSV reader: the csv module, locating ragged rows and unclosed quotes by physical line."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from validate.findings import finding
+from validate.loading.csv_fast import Parsed
+from validate.model import Package
+
+
+def parse_exact(data: bytes, path: str, pkg: Package) -> Parsed | None:
+    """Header, cells as strings and row lines, with a finding per row the reader cannot keep."""
+    import numpy as np
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    previous = 0
+    try:
+        for row in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if header is None:
+                header = row
+                continue
+            if len(row) != len(header):
+                what = "an empty line" if not row else f"{len(row)} cells; the header has {len(header)}"
+                if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
+                    # Trailing empty cells, as spreadsheets leave them: the row itself is intact,
+                    # so it is kept and other tables still find the keys it holds.
+                    pkg.findings.append(finding("ragged-row", path, start, None,
+                                                f"row has {what}; the extra cells are empty and ignored"))
+                    row = row[:len(header)]
+                else:
+                    pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
+                    continue
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as error:
+        pkg.findings.append(finding("unclosed-quote", path, previous + 1, None,
+                                    f"a quoted field opening here is malformed or never closes ({error})"))
+        return None
+    if header is None:
+        pkg.findings.append(finding("file-empty", path, None, None, f"{path} has no header row"))
+        return None
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    frame = pd.DataFrame({i: pd.Series(list(c), dtype="str") for i, c in enumerate(columns)})
+    return header, frame, np.asarray(lines, dtype=np.int64)

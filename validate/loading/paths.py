@@ -1,0 +1,29 @@
+"""Path safety: which resource paths the loader may open."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def path_problem(root: Path, path: object) -> str | None:
+    """Why a resource path may not be opened, or None when it is a safe path inside root."""
+    if not isinstance(path, str) or not path:
+        return "path must be a non-empty string"
+    if "\x00" in path or "\\" in path:
+        return f"path {path!r} contains a NUL or backslash"
+    if path.startswith("//") or _REMOTE.match(path):
+        return f"remote path {path!r} is refused: the validator never opens a connection"
+    if path.startswith("~"):
+        return f"path {path!r} starts with '~'; use a path relative to the package root"
+    if os.path.isabs(path):
+        return f"absolute path {path!r}; use a path relative to the package root"
+    if ".." in PurePosixPath(path).parts:
+        return f"path {path!r} climbs out of the package with '..'"
+    real = (root / path).resolve()
+    if not real.is_relative_to(root.resolve()):
+        return f"path {path!r} is a symlink to outside the package"
+    return None

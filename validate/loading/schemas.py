@@ -1,0 +1,64 @@
+"""Table Schemas: read inline or from a file, and checked against the Table Schema profile offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validate.findings import Finding, finding
+from validate.jsonlines import JsonPath
+from validate.loading.files import json_limit, read_file, read_json
+from validate.loading.profile import profile_finding
+from validate.model import DESCRIPTOR, Package
+from validate.options import Options
+
+FIELD_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year",
+               "yearmonth", "duration", "object", "array", "list", "geopoint", "geojson", "any"}
+
+
+def load_schema(pkg: Package, resource: dict[str, Any], index: int, options: Options,
+                label: str) -> dict[str, Any] | None:
+    """The resource's Table Schema, checked enough that the checks can rely on its shape."""
+    schema = resource.get("schema")
+    where = DESCRIPTOR
+    if schema is not None and not isinstance(schema, (str, dict)):
+        return None  # the profile check reports the wrong type, once
+    if isinstance(schema, str):
+        where = schema
+        data = read_file(pkg.root, schema, json_limit(options), pkg, DESCRIPTOR, f"{label}.schema")
+        schema = read_json(data, schema, pkg) if data is not None else None
+        if schema is None:
+            return None
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        pkg.findings.append(finding("schema-invalid", where, None, "fields",
+                                    "a Table Schema must be an object with a list of fields"))
+        return None
+    names: set[str] = set()
+    for position, item in enumerate(schema["fields"]):
+        if not (isinstance(item, dict) and isinstance(item.get("name"), str)
+                and item.get("type", "string") in FIELD_TYPES and item["name"] not in names):
+            pkg.findings.append(finding("schema-invalid", where, None, f"fields[{position}]",
+                                        "each field needs a unique name and a known type"))
+            return None
+        names.add(item["name"])
+    base: JsonPath = () if where != DESCRIPTOR else ("resources", index, "schema")
+    prefix = "" if where != DESCRIPTOR else f"{label}.schema."
+    problems = _schema_profile_findings(pkg, schema, where, base, prefix)
+    pkg.findings.extend(problems)
+    return None if problems else schema
+
+
+def _schema_profile_findings(pkg: Package, schema: dict[str, Any], where: str, base: JsonPath,
+                             prefix: str) -> list[Finding]:
+    """The schema against the Table Schema profile, offline: the checks rely on a valid schema."""
+    from frictionless import Schema
+    from frictionless.metadata import ValidationContext  # type: ignore[attr-defined]
+
+    # A custom $schema or profile is not fetched; the standard one stands in for it.
+    checked = {k: v for k, v in schema.items() if k not in ("$schema", "profile")}
+    try:
+        errors = list(Schema.metadata_validate(checked, context=ValidationContext(datapackage_version="v2")))
+    except RecursionError:
+        return [finding("schema-invalid", where, 1, None, "the schema is nested too deeply to check")]
+    except Exception as error:  # frictionless raises its own and jsonschema's exceptions
+        return [finding("schema-invalid", where, None, None, f"schema check failed: {error}")]
+    return [profile_finding(pkg, where, base, prefix, e, "schema-invalid") for e in errors]

@@ -1,0 +1,90 @@
+"""The loaded package: what the loader read, in one model that every check and command shares.
+
+Loading fills it once; checks read it and never open files. Caches of derived views (typed
+columns, normalised source texts) are declared here as fields, so nothing sets attributes
+on the model from outside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from validate.findings import Finding
+from validate.jsonlines import JsonPath, json_lines
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from validate.rules import RuleSet
+    from validate.text import SourceText
+    from validate.typed import TypedTable
+
+DESCRIPTOR = "datapackage.json"
+RULES = "schemas/rules.json"
+
+
+@dataclass
+class Table:
+    """One CSV table as read: raw strings by schema field name, and each row's physical line."""
+
+    name: str
+    path: str
+    schema: dict[str, Any]
+    frame: pd.DataFrame
+    lines: np.ndarray
+    incomplete: bool = False
+    """Some rows could not be read (ragged), so the table may lack rows other tables refer to."""
+    typed: TypedTable | None = field(default=None, repr=False)
+    """The cells read as their declared types, once (validate.typed fills it on first use)."""
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        """Schema fields whose column is present."""
+        return [f for f in self.schema["fields"] if f["name"] in self.frame.columns]
+
+    def line(self, row: int) -> int:
+        """Physical line of the row at position ``row``."""
+        return int(self.lines[row])
+
+
+@dataclass
+class Package:
+    """Everything read from a package directory."""
+
+    root: Path
+    descriptor: dict[str, Any] | None = None
+    descriptor_text: str = ""
+    tables: dict[str, Table] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Bytes of every readable non-table resource, by path as written."""
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    """Resources that are objects, in descriptor order."""
+    unloaded: dict[str, str] = field(default_factory=dict)
+    """Declared resources that could not be loaded, by name, with the finding code that says why."""
+    rules: RuleSet | None = None
+    findings: list[Finding] = field(default_factory=list)
+    json_texts: dict[str, str] = field(default_factory=dict)
+    """Text of every JSON file read (descriptor, schemas, rules), to locate findings by line."""
+    source_texts: dict[str, SourceText] | None = field(default=None, repr=False)
+    """Each intact archived text by source id, normalised once (validate.checks.provenance fills it)."""
+    _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> Table | None:
+        """The loaded table of that resource name, if it could be read."""
+        return self.tables.get(name)
+
+    def json_line(self, file: str, path: JsonPath) -> int | None:
+        """Line of the value at path (or of its nearest located parent) in a JSON file read."""
+        if file not in self._json_lines:
+            text = self.json_texts.get(file)
+            if text is None:
+                return None
+            self._json_lines[file] = json_lines(text)
+        lines = self._json_lines[file]
+        for end in range(len(path), -1, -1):
+            if path[:end] in lines:
+                return lines[path[:end]]
+        return None
