@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from publish.package import Package, PackageError, Value, read_rows
+from validate.intervals import INF, MARKERS, QUALIFIERS, read_figure
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -17,20 +18,10 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.legend import Legend
 
-# How each qualifier of data/qualifiers.csv is drawn. A qualifier missing here stops the
-# chart: a new one needs its interval read from its definition before it can be drawn.
-QUALIFIER_CLASS = {
-    "exact": "exact",
-    "more_than": "lower_bound",
-    "at_least": "lower_bound",
-    "approximate": "interval",
-    "rounded": "interval",
-    "hundreds": "interval",
-}
-CLASSES = ("exact", "lower_bound", "interval")
-
-# 'Hundreds of' is stored as 100 but denotes at least 200 and fewer than 1,000.
-HUNDREDS_INTERVAL = (200.0, 1000.0)
+# How each qualifier is drawn comes from its interval reading, the one table the validator
+# also reads; a qualifier without one stops the chart.
+QUALIFIER_CLASS = {name: reading.marker for name, reading in QUALIFIERS.items()}
+CLASSES = MARKERS
 
 COLOURS = {"exact": "#222222", "lower_bound": "#1f5fa8", "interval": "#c8530a"}
 ARROW_FACTOR = 1.8  # how far right (multiplicatively, on the log axis) a lower-bound arrow runs
@@ -110,17 +101,13 @@ def load_figures(package: Package) -> list[Plotted]:
 
 
 def interval(figure: Plotted) -> tuple[float, float | None]:
-    """Lowest and highest true value the figure allows (None: no upper bound)."""
-    if figure.kind == "exact":
-        return figure.number, figure.number
-    if figure.kind == "lower_bound":
-        return figure.number, None
-    if figure.qualifier == "hundreds":
-        return HUNDREDS_INTERVAL
-    if figure.rounding_unit is None:
+    """Lowest and highest true value the figure allows (None: no upper bound), as the validator reads it."""
+    if QUALIFIERS[figure.qualifier].needs_unit and figure.rounding_unit is None:
         raise PackageError(f"outcome {figure.outcome_id}: {figure.qualifier} needs a rounding_unit")
-    half = figure.rounding_unit / 2
-    return figure.number - half, figure.number + half
+    reading = read_figure(figure.number, figure.qualifier, figure.rounding_unit, whole=False)
+    if reading is None:
+        raise PackageError(f"outcome {figure.outcome_id}: cannot draw qualifier {figure.qualifier!r}")
+    return reading.lo, None if reading.hi == INF else reading.hi
 
 
 def format_number(number: float) -> str:

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from conftest import ROOT
-from validate.intervals import NEEDS_UNIT, Interval, read_figure
+from validate.intervals import QUALIFIERS, Interval, read_figure
 from validate.numbers import printed_in
 
 
@@ -52,5 +52,5 @@ def test_continuous_more_than_excludes_its_bound() -> None:
 def test_every_qualifier_in_the_package_has_a_reading() -> None:
     with (ROOT / "data" / "qualifiers.csv").open(encoding="utf-8", newline="") as handle:
         defined = {row["qualifier_id"] for row in csv.DictReader(handle)}
-    assert defined == set(NEEDS_UNIT)
+    assert defined == set(QUALIFIERS)
     assert read_figure(1, "unheard-of", None, whole=True) is None

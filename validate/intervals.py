@@ -1,4 +1,9 @@
-"""Figures as intervals of possible true values, read from their qualifiers."""
+"""Figures as intervals of possible true values, read from their qualifiers.
+
+``QUALIFIERS`` is the one home of what each qualifier means: the consistency checks (exact
+and vectorised), the chart and the docs all read it. Every qualifier in qualifiers.csv
+must be here: the qualifier-unknown check keeps the two in step.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,49 @@ from dataclasses import dataclass
 
 INF = math.inf
 
-# Qualifiers the validator can read, and whether each needs a rounding unit. Every
-# qualifier in qualifiers.csv must be here: a test keeps the two in step.
-NEEDS_UNIT = {
-    "exact": False,
-    "more_than": False,
-    "at_least": False,
-    "approximate": True,
-    "rounded": True,
-    "hundreds": False,
+
+@dataclass(frozen=True)
+class Reading:
+    """The interval a qualifier gives a number N with rounding unit U.
+
+    The low bound is ``lo_times * N + lo_units * U``; the high bound is
+    ``hi_times * N + hi_units * U``, or unbounded when ``hi_times`` is None.
+    """
+
+    needs_unit: bool
+    """The figure must give the unit it was rounded to (and only then may it give one)."""
+    lo_times: float
+    lo_units: float
+    hi_times: float | None
+    hi_units: float
+    lo_open: bool
+    hi_open: bool
+
+    @property
+    def marker(self) -> str:
+        """How the chart draws it: exact, lower_bound or interval."""
+        if self.hi_times is None:
+            return "lower_bound"
+        if (self.lo_times, self.lo_units, self.hi_times, self.hi_units) == (1, 0, 1, 0):
+            return "exact"
+        return "interval"
+
+
+QUALIFIERS: dict[str, Reading] = {
+    # exactly N
+    "exact": Reading(False, 1, 0, 1, 0, lo_open=False, hi_open=False),
+    # 'more than N', 'over N': any value strictly above N
+    "more_than": Reading(False, 1, 0, None, 0, lo_open=True, hi_open=True),
+    # 'at least N': N or above
+    "at_least": Reading(False, 1, 0, None, 0, lo_open=False, hi_open=True),
+    # 'some N', 'about N': within half a rounding unit of N
+    "approximate": Reading(True, 1, -0.5, 1, 0.5, lo_open=False, hi_open=True),
+    # a bare round headline number: within half a rounding unit of N
+    "rounded": Reading(True, 1, -0.5, 1, 0.5, lo_open=False, hi_open=True),
+    # 'hundreds of', stored as N = 100: at least 200 and fewer than 1,000
+    "hundreds": Reading(False, 2, 0, 10, 0, lo_open=False, hi_open=True),
 }
+MARKERS = ("exact", "lower_bound", "interval")
 
 
 @dataclass(frozen=True)
@@ -57,17 +95,12 @@ class Interval:
 
 def read_figure(number: float, qualifier: str, unit: float | None, whole: bool) -> Interval | None:
     """The interval a stated figure denotes; None for a qualifier the validator cannot read."""
-    if qualifier == "exact":
-        interval = Interval(number, number)
-    elif qualifier == "more_than":
-        interval = Interval(number, INF, lo_open=True, hi_open=True)
-    elif qualifier == "at_least":
-        interval = Interval(number, INF, hi_open=True)
-    elif qualifier in ("approximate", "rounded"):
-        half = (unit or 0) / 2
-        interval = Interval(number - half, number + half, hi_open=half > 0)
-    elif qualifier == "hundreds":
-        interval = Interval(2 * number, 10 * number, hi_open=True)
-    else:
+    reading = QUALIFIERS.get(qualifier)
+    if reading is None:
         return None
+    step = unit or 0.0
+    lo = reading.lo_times * number + reading.lo_units * step
+    hi = INF if reading.hi_times is None else reading.hi_times * number + reading.hi_units * step
+    # No width (an exact figure, or a unit left out) is one value, with closed ends.
+    interval = Interval(lo, hi) if lo == hi else Interval(lo, hi, reading.lo_open, reading.hi_open)
     return interval.integers() if whole else interval

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from validate import dates
-from validate.findings import Finding
-from validate.intervals import NEEDS_UNIT, Interval, read_figure
-from validate.loading import RULES, Package, Table, finding
+from validate.findings import Finding, finding
+from validate.intervals import QUALIFIERS, Interval, read_figure
+from validate.model import RULES, Package, Table
+from validate.rules import BreakdownRule, CaseLimitRule, SubsetRule
 from validate.typed import typed_table
 
 _YEARS_PER = {"years": 1.0, "months": 1 / 12, "weeks": 1 / 52}
-_RULE_KEYS = {"subsets": ("part", "whole"), "case_limits": ("whole", "value", "unit"),
-              "breakdowns": ("dimension",)}
 
 
 @dataclass(frozen=True)
@@ -89,18 +88,25 @@ def _outcome_mask(pkg: Package, metrics: set[str] | None = None, broken_down: bo
 
 
 def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
-    """Each outcomes row's interval with every bound read as closed, vectorised; and its qualifier."""
+    """Each outcomes row's interval with every bound read as closed, vectorised; and its qualifier.
+
+    The bounds come from the same QUALIFIERS table as the exact reading; an unknown
+    qualifier reads as exact here and is left out of the exact reading.
+    """
     import numpy as np
 
     number = frame["number"].astype("float64").to_numpy()
     unit = frame["rounding_unit"].astype("float64").fillna(0).to_numpy() if "rounding_unit" in frame.columns \
         else np.zeros(len(frame))
     qualifier = frame["qualifier"].astype(object).to_numpy()
-    lo = np.select([qualifier == "hundreds", np.isin(qualifier, ["approximate", "rounded"])],
-                   [2 * number, number - unit / 2], number)
-    hi = np.select([np.isin(qualifier, ["more_than", "at_least"]), qualifier == "hundreds",
-                    np.isin(qualifier, ["approximate", "rounded"])],
-                   [np.inf, 10 * number, number + unit / 2], number)
+    lo, hi = number.copy(), number.copy()
+    for name, reading in QUALIFIERS.items():
+        rows = qualifier == name
+        lo[rows] = reading.lo_times * number[rows] + reading.lo_units * unit[rows]
+        if reading.hi_times is None:
+            hi[rows] = np.inf
+        else:
+            hi[rows] = reading.hi_times * number[rows] + reading.hi_units * unit[rows]
     return lo, hi, qualifier
 
 
@@ -144,8 +150,10 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     grouped = rough.groupby(keys, sort=False)
     top, bottom = grouped["lo"].transform("max"), grouped["hi"].transform("min")
     # Touching intervals conflict only where the touching bound itself is open.
-    rough["open_top"] = (rough["lo"] == top) & (qualifier == "more_than")
-    rough["open_bottom"] = (rough["hi"] == bottom) & np.isin(qualifier, ["approximate", "rounded", "hundreds"])
+    lo_open = [q for q, r in QUALIFIERS.items() if r.lo_open]
+    hi_open = [q for q, r in QUALIFIERS.items() if r.hi_open and r.hi_times is not None]
+    rough["open_top"] = (rough["lo"] == top) & np.isin(qualifier, lo_open)
+    rough["open_bottom"] = (rough["hi"] == bottom) & np.isin(qualifier, hi_open)
     grouped = rough.groupby(keys, sort=False)
     touching_open = grouped["open_top"].transform("max") | grouped["open_bottom"].transform("max")
     size = grouped["lo"].transform("size")
@@ -172,21 +180,21 @@ def check_qualifiers(pkg: Package) -> Iterator[Finding]:
     qualifiers = pkg.table("qualifiers")
     if qualifiers is not None and "qualifier_id" in qualifiers.frame.columns:
         for row, qualifier in enumerate(typed_table(qualifiers).frame["qualifier_id"]):
-            if isinstance(qualifier, str) and qualifier not in NEEDS_UNIT:
+            if isinstance(qualifier, str) and qualifier not in QUALIFIERS:
                 yield finding("qualifier-unknown", qualifiers.path, qualifiers.line(row), "qualifier_id",
-                              f"{qualifier!r} has no interval reading; known: {', '.join(NEEDS_UNIT)}")
+                              f"{qualifier!r} has no interval reading; known: {', '.join(QUALIFIERS)}")
     outcomes = pkg.table("outcomes")
     if outcomes is None or not {"qualifier", "rounding_unit"} <= set(outcomes.frame.columns):
         return
     frame = typed_table(outcomes).frame
     for row, (qualifier, unit) in enumerate(zip(frame["qualifier"], frame["rounding_unit"], strict=True)):
-        if qualifier not in NEEDS_UNIT:
+        if qualifier not in QUALIFIERS:
             continue
         has_unit = unit is not None and unit == unit
-        if NEEDS_UNIT[qualifier] and not has_unit:
+        if QUALIFIERS[qualifier].needs_unit and not has_unit:
             yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
                           f"a {qualifier} figure needs the unit it was rounded to")
-        elif not NEEDS_UNIT[qualifier] and has_unit:
+        elif not QUALIFIERS[qualifier].needs_unit and has_unit:
             yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
                           f"a {qualifier} figure takes no rounding unit")
 
@@ -288,39 +296,46 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
                           "remove or update the entry")
 
 
-def rules(pkg: Package) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The declared rules, each checked for shape and for metrics that exist."""
-    if not pkg.rules:
-        return
+def _known_metrics(pkg: Package) -> set[str] | None:
+    """The metric ids, or None when the metrics table cannot say a metric is unknown."""
     metrics = pkg.table("metrics")
-    # A metrics table with unreadable rows cannot say a metric is unknown.
-    known = set(typed_table(metrics).frame["metric_id"]) if metrics is not None \
-        and not metrics.incomplete and "metric_id" in metrics.frame.columns else None
-    for kind, items in pkg.rules.items():
-        if kind.startswith("$") or kind == "description":
-            continue
-        if kind not in _RULE_KEYS or not isinstance(items, list):
-            yield "invalid", {"message": f"unknown rule kind {kind!r}; known: {', '.join(_RULE_KEYS)}"}
-            continue
-        for item in items:
-            missing = [k for k in _RULE_KEYS[kind] if not isinstance(item, dict) or k not in item]
-            if missing:
-                yield "invalid", {"message": f"a {kind} rule lacks {', '.join(missing)}"}
-                continue
-            named = [item[k] for k in ("part", "whole") if k in item]
-            unknown = [m for m in named if known is not None and m not in known]
-            if unknown:
-                yield "invalid", {"message": f"rule {item.get('id', kind)!r} names unknown metric "
-                                             f"{', '.join(map(str, unknown))}"}
-                continue
-            yield kind, item
+    if metrics is None or metrics.incomplete or "metric_id" not in metrics.frame.columns:
+        return None
+    return set(typed_table(metrics).frame["metric_id"].dropna())
+
+
+def _unknown_metrics(pkg: Package) -> dict[str, list[str]]:
+    """Metrics each rule names that the metrics table does not define, by rule id."""
+    known = _known_metrics(pkg)
+    if pkg.rules is None or known is None:
+        return {}
+    named = pkg.rules.metrics()
+    return {rule_id: sorted(m - known) for rule_id, m in named.items() if m - known}
+
+
+def _usable_subsets(pkg: Package) -> list[SubsetRule]:
+    unknown = _unknown_metrics(pkg)
+    return [r for r in pkg.rules.subsets if r.id not in unknown] if pkg.rules else []
+
+
+def _usable_case_limits(pkg: Package) -> list[CaseLimitRule]:
+    unknown = _unknown_metrics(pkg)
+    return [r for r in pkg.rules.case_limits if r.id not in unknown] if pkg.rules else []
+
+
+def _breakdown_rules(pkg: Package) -> list[BreakdownRule]:
+    return list(pkg.rules.breakdowns) if pkg.rules else []
 
 
 def check_rules_file(pkg: Package) -> Iterator[Finding]:
     """The rules file is well formed and names metrics that exist."""
-    for kind, item in rules(pkg):
-        if kind == "invalid":
-            yield finding("rules-invalid", RULES, None, None, item["message"])
+    if pkg.rules is None:
+        return
+    for problem in pkg.rules.problems:
+        yield finding("rules-invalid", RULES, None, None, problem)
+    for rule_id, unknown in _unknown_metrics(pkg).items():
+        yield finding("rules-invalid", RULES, None, None,
+                      f"rule {rule_id!r} names unknown metric {', '.join(unknown)}")
 
 
 def check_subsets(pkg: Package) -> Iterator[Finding]:
@@ -328,16 +343,14 @@ def check_subsets(pkg: Package) -> Iterator[Finding]:
     outcomes = pkg.table("outcomes")
     if outcomes is None:
         return
-    for kind, rule in rules(pkg):
-        if kind != "subsets":
-            continue
+    for rule in _usable_subsets(pkg):
         by_key: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-        for figure in figures(pkg, _maybe_exceeding(pkg, rule["part"], rule["whole"])):
+        for figure in figures(pkg, _maybe_exceeding(pkg, rule.part, rule.whole)):
             by_key[(figure.operation, figure.metric)].append(figure)
         for (operation, metric), parts in list(by_key.items()):
-            if metric != rule["part"]:
+            if metric != rule.part:
                 continue
-            wholes = by_key.get((operation, rule["whole"]), [])
+            wholes = by_key.get((operation, rule.whole), [])
             if not wholes:
                 continue
             smallest = min(wholes, key=lambda f: f.interval.hi)
@@ -346,7 +359,7 @@ def check_subsets(pkg: Package) -> Iterator[Finding]:
                     yield finding("subset-exceeds-total", outcomes.path, outcomes.line(part.row), "number",
                                   f"{part.metric} {part.interval} exceeds {smallest.metric} "
                                   f"{smallest.interval} of {_where(outcomes, smallest)} "
-                                  f"(rule {rule.get('id', 'subset')})")
+                                  f"(rule {rule.id})")
 
 
 def check_case_limits(pkg: Package) -> Iterator[Finding]:
@@ -356,21 +369,22 @@ def check_case_limits(pkg: Package) -> Iterator[Finding]:
         return
     frame = typed_table(cases).frame
     totals: dict[str, list[Figure]] = defaultdict(list)
-    wholes = {rule["whole"] for kind, rule in rules(pkg) if kind == "case_limits"}
+    limits = _usable_case_limits(pkg)
+    wholes = {rule.whole for rule in limits}
     for figure in figures(pkg, _outcome_mask(pkg, wholes)):
         totals[figure.metric + "\0" + figure.operation].append(figure)
-    for kind, rule in rules(pkg):
-        if kind != "case_limits" or rule["value"] not in frame.columns or rule["unit"] not in frame.columns:
+    for rule in limits:
+        if rule.value not in frame.columns or rule.unit not in frame.columns:
             continue
-        rows = zip(frame[rule["value"]].tolist(), frame[rule["unit"]].tolist(),
+        rows = zip(frame[rule.value].tolist(), frame[rule.unit].tolist(),
                    frame["operation_id"].tolist(), strict=True)
         for row, (value, unit, operation) in enumerate(rows):
             if value is None or value != value or unit not in _YEARS_PER or not isinstance(operation, str):
                 continue
             years = float(value) * _YEARS_PER[unit]
-            for whole in totals.get(rule["whole"] + "\0" + operation, []):
+            for whole in totals.get(rule.whole + "\0" + operation, []):
                 if Interval(years, years).above(whole.interval):
-                    yield finding("case-exceeds-total", cases.path, cases.line(row), rule["value"],
+                    yield finding("case-exceeds-total", cases.path, cases.line(row), rule.value,
                                   f"{years:g} years exceeds {whole.metric} {whole.interval} of "
                                   f"{operation} ({whole.outcome_id})")
                     break
@@ -388,12 +402,10 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
     keys = {(f.operation, f.metric) for f in all_figures}
     all_figures += [f for f in figures(pkg, _outcome_mask(pkg, {m for _, m in keys}, broken_down=False))
                     if (f.operation, f.metric) in keys]
-    for kind, rule in rules(pkg):
-        if kind != "breakdowns":
-            continue
+    for rule in _breakdown_rules(pkg):
         parts: dict[tuple[str, str], dict[str, Interval]] = defaultdict(dict)
         for figure in all_figures:
-            if figure.breakdown[0] != rule["dimension"]:
+            if figure.breakdown[0] != rule.dimension:
                 continue
             known = parts[(figure.operation, figure.metric)]
             value = figure.breakdown[1]
@@ -406,11 +418,11 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
             total = pieces[0]
             for piece in pieces[1:]:
                 total = total + piece
-            exhaustive = bool(rule.get("exhaustive", True))
+            exhaustive = rule.exhaustive
             wrong = total.above(figure.interval) or (exhaustive and figure.interval.above(total))
             if wrong:
                 yield finding("breakdown-sum", outcomes.path, outcomes.line(figure.row), "number",
-                              f"{len(pieces)} parts by {rule['dimension']} add up to {total}, but "
+                              f"{len(pieces)} parts by {rule.dimension} add up to {total}, but "
                               f"{figure.outcome_id} gives {figure.interval}"
                               + ("" if exhaustive else " (parts may not exceed the total)"))
 
