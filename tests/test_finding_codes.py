@@ -131,7 +131,7 @@ def encoding_error(d: Path) -> set[Located]:
     data = (d / CASES).read_bytes().split(b"\n")
     data[2] = data[2].replace(b"\xe2\x80\x99", b"\xff", 1)
     (d / CASES).write_bytes(b"\n".join(data))
-    return {("encoding-error", CASES, 3, None)}
+    return {("encoding-error", CASES, 3, "quote")}  # the first right quote mark of line 3 is in the quote
 
 
 def byte_order_mark(d: Path) -> set[Located]:
@@ -482,8 +482,20 @@ def test_acknowledged_discrepancies_are_reported_not_hidden() -> None:
 
 
 def test_every_code_has_a_fixture() -> None:
-    covered = {c.code for c in CASES_BY_CODE} | set(OPTION_CASES) | {"discrepancy-acknowledged"}
+    covered = {c.code for c in CASES_BY_CODE} | set(OPTION_CASES) | {"discrepancy-acknowledged", "check-skipped"}
     assert covered == set(CODES)
+
+
+def test_a_table_refused_for_its_path_is_one_error_and_its_checks_are_skipped_once(package: Path) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "discrepancy_outcomes")
+    resource["path"] = str((package / resource["path"]).resolve())  # absolute: refused, not read
+    (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("unsafe-path", "datapackage.json", None, "resources[discrepancy_outcomes].path")}
+    skipped = {f for f in located(report, ("info",)) if f[0] == "check-skipped"}
+    assert skipped == {("check-skipped", "datapackage.json", None, "resources[discrepancy_outcomes]")}
 
 
 def test_warning_fails_only_when_strict(package: Path) -> None:

@@ -98,8 +98,9 @@ CODES: dict[str, Code] = _codes(
          "Add the column, or remove the field from the schema."),
     Code("extra-column", "error", "structure", "A CSV column is not in the schema",
          "Remove the column, or describe it in the schema."),
-    Code("formula-injection", "warning", "structure", "A text cell starts like a spreadsheet formula",
-         "Text starting with =, +, -, @, tab or CR runs as a formula in spreadsheets; reword or prefix it."),
+    Code("formula-injection", "error", "structure", "A text cell starts like a spreadsheet formula",
+         "Text starting with =, +, -, @, tab or CR runs as a formula when the CSV is opened in a spreadsheet: "
+         "reword the cell so that it starts with a letter, a digit or a quote mark."),
     # types and constraints
     Code("type-error", "error", "types", "A cell does not parse as its field's type",
          "Write the value in the field's type: integers as 1665, numbers as 4.5, booleans as true/false."),
@@ -162,6 +163,13 @@ CODES: dict[str, Code] = _codes(
          "Year-on-year comparisons over such periods mislead; register the discrepancy with kind 'periods'."),
     Code("case-dates-order", "error", "consistency", "A case's dates are out of order",
          "Offence, arrest, sentence and publication must come in that order."),
+    Code("check-skipped", "info", "structure", "A check was skipped because a resource it needs did not load",
+         "Fix the finding that kept the resource from loading; the skipped checks then run."),
     Code("rules-invalid", "error", "consistency", "schemas/rules.json cannot be read or names unknown metrics",
          "Fix the rules file; every metric it names must be in metrics.csv."),
 )
+
+
+def finding(code: str, file: str, line: int | None, field_: str | None, message: str) -> Finding:
+    """A finding whose severity comes from the code registry."""
+    return Finding(file, line, field_, code, CODES[code].severity, message)

@@ -8,32 +8,45 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validate.checks import consistency, provenance, structure, types
-from validate.findings import Finding
-from validate.loading import Package, load_package
+from validate.findings import Finding, finding
+from validate.loading import load_package
+from validate.model import DESCRIPTOR, Package
 from validate.options import Options
 
 Check = Callable[[Package], Iterable[Finding]]
 
+
+@dataclass(frozen=True)
+class Step:
+    """One check in the ordered table: its layer, the function, and the tables it cannot judge without."""
+
+    layer: str
+    check: Check
+    needs: tuple[str, ...] = ()
+    """Resources that, declared but not loaded, make the check's verdict meaningless: it is skipped."""
+
+
+_REGISTER = ("outcomes", "discrepancies", "discrepancy_outcomes")
 # The ordered table of checks: structure, types and keys, provenance, consistency.
-CHECKS: tuple[tuple[str, Check], ...] = (
-    ("structure", structure.check_descriptor),
-    ("structure", structure.check_required_tables),
-    ("structure", structure.check_archives_are_text),
-    ("structure", structure.check_formulas),
-    ("types", types.check_types),
-    ("types", types.check_keys),
-    ("provenance", provenance.check_archives),
-    ("provenance", provenance.check_quotes),
-    ("provenance", provenance.check_figures),
-    ("provenance", provenance.check_people),
-    ("consistency", consistency.check_rules_file),
-    ("consistency", consistency.check_qualifiers),
-    ("consistency", consistency.check_agreement),
-    ("consistency", consistency.check_subsets),
-    ("consistency", consistency.check_case_limits),
-    ("consistency", consistency.check_breakdowns),
-    ("consistency", consistency.check_periods),
-    ("consistency", consistency.check_case_dates),
+CHECKS: tuple[Step, ...] = (
+    Step("structure", structure.check_descriptor),
+    Step("structure", structure.check_required_tables),
+    Step("structure", structure.check_archives_are_text),
+    Step("structure", structure.check_formulas),
+    Step("types", types.check_types),
+    Step("types", types.check_keys),
+    Step("provenance", provenance.check_archives),
+    Step("provenance", provenance.check_quotes),
+    Step("provenance", provenance.check_figures),
+    Step("provenance", provenance.check_people),
+    Step("consistency", consistency.check_rules_file, ("metrics",)),
+    Step("consistency", consistency.check_qualifiers),
+    Step("consistency", consistency.check_agreement, (*_REGISTER, "metrics")),
+    Step("consistency", consistency.check_subsets, ("outcomes", "metrics")),
+    Step("consistency", consistency.check_case_limits, ("cases", "outcomes", "metrics")),
+    Step("consistency", consistency.check_breakdowns, ("outcomes", "metrics")),
+    Step("consistency", consistency.check_periods, ("operations", "outcomes", "sources", "discrepancies")),
+    Step("consistency", consistency.check_case_dates, ("cases", "sources")),
 )
 
 
@@ -77,12 +90,33 @@ def capped(items: list[Finding], options: Options) -> list[Finding]:
     return kept
 
 
-def validate_package(root: Path, options: Options | None = None, strict: bool = False) -> Report:
-    """Load the package at root, run every check and return the report."""
+def judge(package: Package, options: Options | None = None, strict: bool = False) -> Report:
+    """Run every check whose inputs loaded over a loaded package and return the report."""
     options = options or Options()
-    package = load_package(root, options)
     found: list[Finding] = list(package.findings)
-    for _, check in CHECKS:
-        found.extend(check(package))
+    skipped: dict[str, list[str]] = {}
+    for step in CHECKS:
+        missing = [name for name in step.needs if name in package.unloaded]
+        if missing:
+            for name in missing:
+                skipped.setdefault(name, []).append(step.check.__name__)
+            continue
+        found.extend(step.check(package))
+    for name, checks in skipped.items():
+        found.append(finding("check-skipped", DESCRIPTOR, None, f"resources[{name}]",
+                             f"{', '.join(checks)} skipped: resource {name!r} did not load "
+                             f"({package.unloaded[name]}, reported above)"))
     unique = sorted(set(found), key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)
+
+
+def load_and_judge(root: Path, options: Options | None = None, strict: bool = False) -> tuple[Package, Report]:
+    """The loaded package and its report: what publish and contribute build on."""
+    options = options or Options()
+    package = load_package(root, options)
+    return package, judge(package, options, strict)
+
+
+def validate_package(root: Path, options: Options | None = None, strict: bool = False) -> Report:
+    """Load the package at root, run every check and return the report."""
+    return load_and_judge(root, options, strict)[1]
