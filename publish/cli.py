@@ -1,10 +1,24 @@
-"""Command line: ``python -m publish build`` and ``python -m publish chart``."""
+"""Command line: ``python -m publish build`` and ``python -m publish chart``.
+
+Both load and judge the package with the validator first and write nothing when it has
+errors. Exit codes are the validator's: 0 done, 1 invalid package or refused build,
+2 usage error, 3 internal failure.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from publish.package import Package
+
+EXIT_INVALID, EXIT_INTERNAL = 1, 3
+T = TypeVar("T")
 
 PACKAGE_DIR = click.argument(
     "package_dir",
@@ -13,7 +27,27 @@ PACKAGE_DIR = click.argument(
 )
 
 
-@click.group()
+def _guarded(package_dir: Path, work: Callable[[Package], T]) -> T:
+    """Load the package through the validator, then do the work; findings and refusals, never a traceback."""
+    from publish.package import InvalidPackage, PackageError, load_package
+    from validate.render import RENDERERS
+
+    try:
+        return work(load_package(package_dir))
+    except InvalidPackage as invalid:
+        click.echo(RENDERERS["text"](invalid.report), err=True, nl=False)
+        click.echo("Nothing was written: fix the errors above first.", err=True)
+        sys.exit(EXIT_INVALID)
+    except PackageError as error:
+        raise click.ClickException(str(error)) from error
+    except click.ClickException:
+        raise
+    except Exception as error:  # a bug of ours: say so, in one line, with the exit code for it
+        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Build the release outputs of the data package."""
 
@@ -32,24 +66,21 @@ def build(package_dir: Path, out_dir: Path) -> None:
     """Write the SQLite database, datasette metadata.json and the release zip."""
     from publish.database import build_database, foreign_key_violations
     from publish.metadata import write_metadata
-    from publish.package import PackageError, load_package
-    from publish.release import build_release
+    from publish.release import build_release, release_files
 
-    try:
-        package = load_package(package_dir)
+    def work(package: Package) -> None:
+        files = release_files(package)  # read (and refused) before anything is written
         database = build_database(package, out_dir)
         violations = foreign_key_violations(database)
         if violations:
             # The database is left in place so the violations can be inspected with SQL.
-            lines = "\n".join(
-                f"  {table} rowid {rowid} -> {parent}" for table, rowid, parent, _ in violations
-            )
+            lines = "\n".join(f"  {table} rowid {rowid} -> {parent}" for table, rowid, parent, _ in violations)
             raise click.ClickException(f"{database}: foreign key violations:\n{lines}")
         click.echo(database)
         click.echo(write_metadata(package, database, out_dir))
-        click.echo(build_release(package, out_dir))
-    except PackageError as error:
-        raise click.ClickException(str(error)) from error
+        click.echo(build_release(package, files, out_dir))
+
+    _guarded(package_dir, work)
 
 
 @main.command()
@@ -64,11 +95,7 @@ def build(package_dir: Path, out_dir: Path) -> None:
 def chart(package_dir: Path, out: Path) -> None:
     """Draw the outcomes chart: exact figures, lower bounds and intervals told apart."""
     from publish.chart import draw_chart
-    from publish.package import PackageError, load_package
 
-    try:
-        summary = draw_chart(load_package(package_dir), out)
-    except PackageError as error:
-        raise click.ClickException(str(error)) from error
+    summary = _guarded(package_dir, lambda package: draw_chart(package, out))
     counts = ", ".join(f"{kind} {count}" for kind, count in summary.by_class.items())
     click.echo(f"{out}: {summary.total} figures in {len(summary.panels)} panels ({counts})")

@@ -1,14 +1,22 @@
-"""Read the data package descriptor, its Table Schemas and typed CSV rows."""
+"""The release's view of the package, built from the validator's loaded model and verdict.
+
+Publishing reads nothing beside the validator: ``load_package`` loads and judges the package
+with ``validate`` and refuses (``InvalidPackage``, carrying the report) when it has errors, so
+that nothing is written for a package the validator rejects. The views here only reshape the
+validator's model (descriptor, Table Schemas, typed columns) for SQLite, datasette and the chart.
+"""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import validate.model
+    from validate.options import Options
+    from validate.runner import Report
 
 Value = str | int | float | None
 
@@ -18,7 +26,15 @@ DEFAULT_FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 
 class PackageError(Exception):
-    """The descriptor or a table cannot be read as the schemas declare."""
+    """The package cannot be published as it stands; the message says why."""
+
+
+class InvalidPackage(PackageError):
+    """The validator found errors; nothing may be published."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"the package is invalid: {report.counts().get('error', 0)} errors")
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,6 @@ class Table:
     title: str
     description: str
     path: str
-    encoding: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
@@ -67,7 +82,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Package:
-    """The parts of datapackage.json the release outputs need."""
+    """The parts of the loaded package the release outputs need."""
 
     root: Path
     descriptor: Mapping[str, Any]
@@ -76,6 +91,8 @@ class Package:
     title: str
     description: str
     tables: tuple[Table, ...]
+    model: validate.model.Package
+    """The validator's loaded model, which every row and byte is read from."""
 
     @property
     def stem(self) -> str:
@@ -90,28 +107,14 @@ class Package:
         raise PackageError(f"package has no table {name!r}")
 
 
-def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Normalise a field list that Table Schema allows as a string or a list."""
-    if value is None:
-        return ()
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """A field list that Table Schema allows as a string or a list."""
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    """Load a JSON object from path."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise PackageError(f"cannot read {path.name}: {error}") from error
-    if not isinstance(data, dict):
-        raise PackageError(f"{path.name} is not a JSON object")
-    return data
-
-
-def _parse_field(raw: Mapping[str, Any]) -> Field:
-    """Build a Field from its schema descriptor."""
+def _field(raw: Mapping[str, Any]) -> Field:
     constraints = raw.get("constraints", {})
     return Field(
         name=raw["name"],
@@ -124,53 +127,55 @@ def _parse_field(raw: Mapping[str, Any]) -> Field:
     )
 
 
-def _parse_foreign_key(raw: Mapping[str, Any], own_name: str) -> ForeignKey:
-    """Build a ForeignKey, reading an empty or absent resource as a self-reference."""
-    reference = raw["reference"]
-    return ForeignKey(
-        fields=_as_tuple(raw["fields"]),
-        resource=reference.get("resource") or own_name,
-        reference_fields=_as_tuple(reference["fields"]),
-    )
-
-
-def _parse_table(root: Path, resource: Mapping[str, Any]) -> Table:
-    """Resolve a tabular resource and its schema (inline or by path)."""
-    schema = resource.get("schema")
-    if isinstance(schema, str):
-        schema = _read_json(root / schema)
-    if not isinstance(schema, dict):
-        raise PackageError(f"resource {resource.get('name')!r} has no table schema")
-    name = resource["name"]
+def _table(resource: Mapping[str, Any], loaded: validate.model.Table) -> Table:
+    """The view of one loaded table, its schema as the validator read (and checked) it."""
+    schema = loaded.schema
+    foreign = [fk for fk in schema.get("foreignKeys", []) if isinstance(fk, dict)]
     return Table(
-        name=name,
-        title=resource.get("title") or schema.get("title") or name,
+        name=loaded.name,
+        title=resource.get("title") or schema.get("title") or loaded.name,
         description=resource.get("description") or schema.get("description", ""),
-        path=resource["path"],
-        encoding=resource.get("encoding", "utf-8"),
-        fields=tuple(_parse_field(field) for field in schema["fields"]),
+        path=loaded.path,
+        fields=tuple(_field(f) for f in schema["fields"]),
         primary_key=_as_tuple(schema.get("primaryKey")),
-        foreign_keys=tuple(_parse_foreign_key(fk, name) for fk in schema.get("foreignKeys", [])),
-        missing_values=tuple(schema.get("missingValues", [""])),
+        foreign_keys=tuple(
+            ForeignKey(_as_tuple(fk.get("fields")), fk["reference"].get("resource") or loaded.name,
+                       _as_tuple(fk["reference"].get("fields")))
+            for fk in foreign
+        ),
+        missing_values=tuple(v for v in schema.get("missingValues", [""]) if isinstance(v, str)),
     )
 
 
-def load_package(root: Path) -> Package:
-    """Read datapackage.json under root and every table schema it names."""
-    descriptor = _read_json(root / "datapackage.json")
-    tables = tuple(
-        _parse_table(root, resource)
-        for resource in descriptor.get("resources", [])
-        if resource.get("type") == "table"
-    )
+def _text(descriptor: Mapping[str, Any], key: str) -> str | None:
+    value = descriptor.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def load_package(root: Path, options: Options | None = None) -> Package:
+    """Load and judge the package with the validator; the release view, or an error saying why not."""
+    from validate.runner import load_and_judge
+
+    model, report = load_and_judge(root, options)
+    if not report.valid or model.descriptor is None:
+        raise InvalidPackage(report)
+    descriptor = model.descriptor
+    name, version = _text(descriptor, "name"), _text(descriptor, "version")
+    missing = [key for key, value in (("name", name), ("version", version)) if value is None]
+    if name is None or version is None:
+        raise PackageError(f"datapackage.json has no {' or '.join(missing)}: a release is named "
+                           "<name>-<version>, so both are needed to publish")
+    tables = tuple(_table(r, model.tables[r["name"]]) for r in model.resources
+                   if isinstance(r.get("name"), str) and r["name"] in model.tables)
     return Package(
         root=root,
         descriptor=descriptor,
-        name=descriptor["name"],
-        version=descriptor["version"],
-        title=descriptor.get("title", descriptor["name"]),
-        description=descriptor.get("description", ""),
+        name=name,
+        version=version,
+        title=_text(descriptor, "title") or name,
+        description=_text(descriptor, "description") or "",
         tables=tables,
+        model=model,
     )
 
 
@@ -184,9 +189,7 @@ def insertion_order(tables: Sequence[Table]) -> list[Table]:
         ready = [
             table
             for table in pending
-            if all(
-                fk.resource in names_done or fk.resource == table.name for fk in table.foreign_keys
-            )
+            if all(fk.resource in names_done or fk.resource == table.name for fk in table.foreign_keys)
         ]
         if not ready:
             cycle = ", ".join(table.name for table in pending)
@@ -196,50 +199,31 @@ def insertion_order(tables: Sequence[Table]) -> list[Table]:
     return done
 
 
-def convert(field: Field, text: str) -> Value:
-    """Turn one non-missing CSV cell into the Python value its field type declares."""
-    try:
-        if field.type == "integer":
-            return int(text)
-        if field.type == "number":
-            return float(text)
-        if field.type == "boolean":
-            return _convert_boolean(field, text)
-        if field.type == "date":
-            # Kept as text: ISO 8601 sorts and compares correctly in SQLite as a string.
-            return dt.date.fromisoformat(text).isoformat()
-    except ValueError as error:
-        raise PackageError(f"field {field.name!r}: {text!r} is not a valid {field.type}") from error
-    return text
-
-
-def _convert_boolean(field: Field, text: str) -> int:
-    """Map a boolean cell to 1 or 0 using the field's own true and false values."""
-    if text in field.true_values:
-        return 1
-    if text in field.false_values:
-        return 0
-    raise ValueError(text)
+def _column(values: Any, field: Field) -> list[Value]:
+    """One typed column as Python values: dates as ISO text, booleans as 1/0, missing as None."""
+    present = values.notna().tolist()
+    if field.type == "date":
+        cells = values.dt.strftime("%Y-%m-%d").tolist()
+    elif field.type == "boolean":
+        cells = [int(bool(v)) if ok else None for v, ok in zip(values.tolist(), present, strict=True)]
+    elif field.type == "integer":
+        cells = [int(v) if ok else None for v, ok in zip(values.tolist(), present, strict=True)]
+    elif field.type == "number":
+        cells = [float(v) if ok else None for v, ok in zip(values.tolist(), present, strict=True)]
+    else:
+        cells = values.astype(object).tolist()
+    return [cell if ok else None for cell, ok in zip(cells, present, strict=True)]
 
 
 def iter_rows(package: Package, table: Table) -> Iterator[dict[str, Value]]:
-    """Yield the table's rows with missing values as None and cells typed by the schema."""
+    """Yield the table's rows typed as the validator read them, missing values as None."""
+    from validate.typed import typed_table
+
+    frame = typed_table(package.model.tables[table.name]).frame
     names = [field.name for field in table.fields]
-    path = package.root / table.path
-    with path.open(encoding=table.encoding, newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header != names:
-            raise PackageError(f"{table.path}: header {header} does not match the schema {names}")
-        for number, cells in enumerate(reader, start=2):
-            if len(cells) != len(names):
-                raise PackageError(
-                    f"{table.path} row {number}: {len(cells)} cells, expected {len(names)}"
-                )
-            yield {
-                field.name: None if text in table.missing_values else convert(field, text)
-                for field, text in zip(table.fields, cells, strict=True)
-            }
+    columns = [_column(frame[field.name], field) for field in table.fields]
+    for cells in zip(*columns, strict=True):
+        yield dict(zip(names, cells, strict=True))
 
 
 def read_rows(package: Package, table_name: str) -> list[dict[str, Value]]:

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from publish.package import Package, PackageError
 
-# Directories shipped whole (data/ includes data/archive/, the texts quotes are checked against).
-RELEASE_DIRS = ("data", "schemas")
-RELEASE_FILES = ("datapackage.json", "README.md", "CITATION.cff", "CHANGELOG.md")
-OPTIONAL_FILES = ("LICENSE",)
+DESCRIPTOR = "datapackage.json"
+MAX_FILE_BYTES = 512 * 1024 * 1024  # the validator's default limit for any one file
+
+# Documents that travel with the data; LICENSE is shipped when present.
+RELEASE_DOCUMENTS = ("README.md", "CITATION.cff", "CHANGELOG.md")
+OPTIONAL_DOCUMENTS = ("LICENSE",)
 
 # Used when the descriptor has no usable "created" date; the earliest time ZIP can store.
 FALLBACK_TIME = (1980, 1, 1, 0, 0, 0)
@@ -20,20 +22,34 @@ UNIX = 3
 FILE_MODE = 0o100644
 
 
-def release_files(root: Path) -> list[str]:
-    """List the package files the release carries, as sorted POSIX paths relative to root."""
-    missing = [name for name in RELEASE_FILES if not (root / name).is_file()]
-    if missing:
-        raise PackageError(f"release needs {', '.join(missing)}")
-    paths = list(RELEASE_FILES)
-    paths.extend(name for name in OPTIONAL_FILES if (root / name).is_file())
-    for directory in RELEASE_DIRS:
-        paths.extend(
-            path.relative_to(root).as_posix()
-            for path in (root / directory).rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts
-        )
+def release_paths(package: Package) -> list[str]:
+    """What the release carries, as sorted POSIX paths: the descriptor, the descriptor's
+    resources, the schemas the validator read, and the named documents."""
+    model = package.model
+    paths = {DESCRIPTOR, *RELEASE_DOCUMENTS}
+    paths.update(name for name in OPTIONAL_DOCUMENTS if (package.root / name).is_file())
+    paths.update(str(r["path"]) for r in model.resources if isinstance(r.get("path"), str))
+    paths.update(str(r["schema"]) for r in model.resources if isinstance(r.get("schema"), str))
+    paths.update(name for name in model.json_texts if name != DESCRIPTOR)  # schemas/rules.json
     return sorted(paths)
+
+
+def release_files(package: Package) -> dict[str, bytes]:
+    """The bytes of every release path, read as the validator reads files: inside the package,
+    regular, never through a symlink out. Nothing is returned unless every file reads."""
+    from validate.loading import read_file
+    from validate.model import Package as Scratch
+
+    scratch = Scratch(root=package.root)
+    files: dict[str, bytes] = {}
+    for path in release_paths(package):
+        data = read_file(package.root, path, MAX_FILE_BYTES, scratch, DESCRIPTOR, path)
+        if data is not None:
+            files[path] = data
+    if scratch.findings:
+        raise PackageError("the release cannot be built: " + "; ".join(
+            f"{f.message}" for f in scratch.findings))
+    return files
 
 
 def release_time(package: Package) -> tuple[int, int, int, int, int, int]:
@@ -69,16 +85,14 @@ def _entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile
     return info
 
 
-def build_release(package: Package, out_dir: Path) -> Path:
-    """Write ``<name>-<version>.zip`` into out_dir and return its path."""
+def build_release(package: Package, files: dict[str, bytes], out_dir: Path) -> Path:
+    """Write ``<name>-<version>.zip`` of the files read by release_files into out_dir; return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{package.stem}.zip"
     partial = out_dir / f".{target.name}.partial"
     date_time = release_time(package)
-    files = release_files(package.root)
     with zipfile.ZipFile(partial, "w") as archive:
-        for relative in files:
-            data = (package.root / relative).read_bytes()
-            archive.writestr(_entry(f"{package.stem}/{relative}", date_time), data)
+        for relative in sorted(files):
+            archive.writestr(_entry(f"{package.stem}/{relative}", date_time), files[relative])
     os.replace(partial, target)
     return target
