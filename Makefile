@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test docs build chart bench bench-smoke clean
+.PHONY: validate test lint docs build chart bench bench-smoke clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml requirements.lock
 validate: $(STAMP)
 	$(BIN)/python -m validate .
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# Lint and types are part of the test command: a style or type error fails CI.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict validate publish benchmarks
 
 docs: $(STAMP)
 	$(BIN)/python -m validate.docs --write

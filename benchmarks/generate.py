@@ -324,7 +324,7 @@ def descriptor(sources: list[Source], archives: dict[str, bytes]) -> dict[str, A
     real = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     tables = [r for r in real["resources"] if "schema" in r]
     template = next(r for r in real["resources"] if "schema" not in r)
-    out = copy.deepcopy(real)
+    out: dict[str, Any] = copy.deepcopy(real)
     out["name"] = "synthetic-" + real["name"]
     out["resources"] = tables
     for source in sources:

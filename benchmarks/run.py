@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import itertools
 import json
 import os
 import platform
@@ -191,7 +192,7 @@ def verdict(ok: bool) -> str:
 def growth_rows(results: list[SizeResult]) -> list[tuple[int, int, float, float]]:
     """(smaller rows, larger rows, our time ratio, frictionless time ratio) for consecutive sizes."""
     out = []
-    for small, large in zip(results, results[1:], strict=False):
+    for small, large in itertools.pairwise(results):
         out.append((small.rows, large.rows, large.ours.seconds / small.ours.seconds,
                     large.frictionless.seconds / small.frictionless.seconds))
     return out
@@ -211,7 +212,8 @@ def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Me
         "source per 1,000 rows, valid by construction (our validator must exit 0 on each, so every",
         "check runs over every row).",
         "",
-        f"Measured on {info['date']} at commit {info['revision']}: {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"Measured on {info['date']} at commit {info['revision']}: {info['cpus']} CPUs ({info['cpu']}), "
+        f"{info['ram']} RAM, "
         f"{info['os']}, Python {info['python']}, frictionless {info['frictionless']}; peak memory from "
         f"{info['memory']}; load average (1 / 5 / 15 min) at the end {info['load']}.",
         "",

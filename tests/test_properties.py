@@ -46,8 +46,8 @@ settings.register_profile(
 _NAME = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 PROFILE = settings.get_profile(_NAME if _NAME in ("ci", "long") else "ci")
 
-FILES = sorted(str(p.relative_to(ROOT)) for part in PARTS for p in (ROOT / part).rglob("*")
-               if p.is_file()) + ["datapackage.json"]
+FILES = [*sorted(str(p.relative_to(ROOT)) for part in PARTS for p in (ROOT / part).rglob("*") if p.is_file()),
+         "datapackage.json"]
 CSVS = [f for f in FILES if f.endswith(".csv")]
 JSONS = [f for f in FILES if f.endswith(".json")]
 
