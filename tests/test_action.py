@@ -225,3 +225,13 @@ def test_the_script_needs_no_package_of_its_own(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-I", "-c", f"import runpy; runpy.run_path({str(isolated)!r})"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_repository_runs_its_own_action_on_a_valid_and_an_invalid_package() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "action-selftest.yml").read_text(encoding="utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"] if s.get("uses") == "./"]
+    packages = [s["with"]["package"] for s in steps]
+    assert packages[0] == "."
+    assert all((ROOT / p / "datapackage.json").is_file() for p in packages)
+    failing = [s for s in steps if s.get("continue-on-error")]
+    assert len(failing) == 1 and failing[0]["id"] == "invalid"
