@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,9 @@ bench: $(STAMP)
 
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.run --sizes 1000,10000 --repeat 1
+
+# ---- third-party parity fixtures (tests/fixtures/third_party/) ----
+# Prints frictionless's verdict on each fixture, computed offline, in the form kept in
+# tests/third_party_verdicts.py; paste it there when a fixture or frictionless changes.
+verdicts: $(STAMP)
+	$(BIN)/python tests/third_party_verdicts.py
