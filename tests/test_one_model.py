@@ -153,7 +153,7 @@ def test_the_vectorised_reading_has_the_exact_readings_bounds(qualifier: str) ->
     from validate.intervals import QUALIFIERS, read_figure
 
     unit = 100.0 if QUALIFIERS[qualifier].needs_unit else None
-    frame = pd.DataFrame({"number": [1700.0], "qualifier": [qualifier], "rounding_unit": [unit]})
+    frame = pd.DataFrame({"value": [1700.0], "qualifier": [qualifier], "rounding_unit": [unit]})
     lo, hi, _ = _rough_bounds(frame)
     exact = read_figure(1700, qualifier, unit, whole=False)
     assert exact is not None

@@ -78,6 +78,25 @@ def finding_codes() -> str:
     return "\n".join(out)
 
 
+def claims_profile() -> str:
+    """Every section of the x-claims declaration, with its properties, from validate.declarations."""
+    import dataclasses
+
+    from validate.declarations import LIST_SECTIONS, RECORD_SECTIONS
+
+    out = ["| section | what it declares | properties (required in bold) |", "|---|---|---|"]
+    for name, kind in [*RECORD_SECTIONS.items(), *LIST_SECTIONS.items()]:
+        fields = [f"**`{f.name}`**" if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                  else f"`{f.name}`" for f in dataclasses.fields(kind)]
+        many = " (a list of these)" if name in LIST_SECTIONS else ""
+        doc = (kind.__doc__ or "").strip().splitlines()[0]
+        out.append(f"| `{name}` | {_cell(doc)}{many} | {', '.join(fields)} |")
+    out += ["| `required` | Resources the package must declare. | a list of resource names |",
+            "| `rules` | Path of the rules file (subsets, case limits, breakdowns). | a path in the package |",
+            "| `units_per_year` | How many of each duration unit make a year (`{\"months\": 12}`). | unit: number |"]
+    return "\n".join(out)
+
+
 def cli_help() -> str:
     """The validator's --help, as a user sees it."""
     from click.testing import CliRunner
@@ -94,6 +113,7 @@ SECTIONS = {
     "data-dictionary": data_dictionary,
     "finding-codes": finding_codes,
     "cli-help": cli_help,
+    "claims-profile": claims_profile,
 }
 
 

@@ -165,8 +165,14 @@ CODES: dict[str, Code] = _codes(
          "Offence, arrest, sentence and publication must come in that order."),
     Code("check-skipped", "info", "structure", "A check was skipped because a resource it needs did not load",
          "Fix the finding that kept the resource from loading; the skipped checks then run."),
-    Code("rules-invalid", "error", "consistency", "schemas/rules.json cannot be read or names unknown metrics",
-         "Fix the rules file; every metric it names must be in metrics.csv."),
+    Code("layer-not-declared", "info", "structure",
+         "Checks did not run because the package does not declare what they need (x-claims)",
+         "Nothing to fix for a package that makes no claims; declare the x-claims sections to turn them on."),
+    Code("declaration-invalid", "error", "structure", "The claims profile (x-claims) cannot be read or names "
+         "something that does not exist", "Correct the section named in the finding: every resource and field it "
+         "names must be declared in the descriptor and its schema."),
+    Code("rules-invalid", "error", "consistency", "The rules file cannot be read or names unknown metrics",
+         "Fix the rules file; every metric it names must be in the declared metrics table."),
 )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from validate.declarations import Declarations
 from validate.findings import Finding
 from validate.jsonlines import JsonPath, json_lines
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from validate.typed import TypedTable
 
 DESCRIPTOR = "datapackage.json"
-RULES = "schemas/rules.json"
 
 
 @dataclass
@@ -62,6 +62,8 @@ class Package:
     """Bytes of every readable non-table resource, by path as written."""
     resources: list[dict[str, Any]] = field(default_factory=list)
     """Resources that are objects, in descriptor order."""
+    declarations: Declarations = field(default_factory=Declarations)
+    """What the package declares about its own tables (x-claims): where figures, quotes and sources are."""
     unloaded: dict[str, str] = field(default_factory=dict)
     """Declared resources that could not be loaded, by name, with the finding code that says why."""
     rules: RuleSet | None = None

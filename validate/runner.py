@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validate.checks import consistency, provenance, structure, types
+from validate.declarations import PROPERTY, Declarations, Register
 from validate.findings import Finding, finding
 from validate.loading import load_package
 from validate.model import DESCRIPTOR, Package
@@ -18,36 +19,52 @@ Check = Callable[[Package], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Step:
-    """One check in the ordered table: its layer, the function, and the tables it cannot judge without."""
+    """One check in the ordered table: its layer, the function, and the declarations it reads."""
 
     layer: str
     check: Check
     needs: tuple[str, ...] = ()
-    """Resources that, declared but not loaded, make the check's verdict meaningless: it is skipped."""
+    """x-claims sections the check cannot run without: absent, the check does not apply."""
+    uses: tuple[str, ...] = ()
+    """x-claims sections it also reads when declared."""
 
 
-_REGISTER = ("outcomes", "discrepancies", "discrepancy_outcomes")
 # The ordered table of checks: structure, types and keys, provenance, consistency.
 CHECKS: tuple[Step, ...] = (
     Step("structure", structure.check_descriptor),
+    Step("structure", structure.check_declarations),
     Step("structure", structure.check_required_tables),
     Step("structure", structure.check_archives_are_text),
     Step("structure", structure.check_formulas),
     Step("types", types.check_types),
     Step("types", types.check_keys),
-    Step("provenance", provenance.check_archives),
-    Step("provenance", provenance.check_quotes),
-    Step("provenance", provenance.check_figures),
-    Step("provenance", provenance.check_people),
-    Step("consistency", consistency.check_rules_file, ("metrics",)),
-    Step("consistency", consistency.check_qualifiers),
-    Step("consistency", consistency.check_agreement, (*_REGISTER, "metrics")),
-    Step("consistency", consistency.check_subsets, ("outcomes", "metrics")),
-    Step("consistency", consistency.check_case_limits, ("cases", "outcomes", "metrics")),
-    Step("consistency", consistency.check_breakdowns, ("outcomes", "metrics")),
-    Step("consistency", consistency.check_periods, ("operations", "outcomes", "sources", "discrepancies")),
-    Step("consistency", consistency.check_case_dates, ("cases", "sources")),
+    Step("provenance", provenance.check_archives, uses=("sources",)),
+    Step("provenance", provenance.check_quotes, ("quotes", "sources")),
+    Step("provenance", provenance.check_figures, ("figures",)),
+    Step("provenance", provenance.check_people, ("people", "sources")),
+    Step("consistency", consistency.check_rules_file, ("rules",), ("metrics",)),
+    Step("consistency", consistency.check_qualifiers, ("claims",), ("qualifiers",)),
+    Step("consistency", consistency.check_agreement, ("claims",), ("metrics", "register")),
+    Step("consistency", consistency.check_subsets, ("claims", "rules"), ("metrics",)),
+    Step("consistency", consistency.check_case_limits, ("claims", "rules", "events"), ("metrics",)),
+    Step("consistency", consistency.check_breakdowns, ("claims", "rules"), ("metrics",)),
+    Step("consistency", consistency.check_periods, ("periods",), ("claims", "sources", "register")),
+    Step("consistency", consistency.check_case_dates, ("events",), ("sources",)),
 )
+
+
+def _resources(declarations: Declarations, sections: tuple[str, ...]) -> list[str]:
+    """The resources the declared sections name."""
+    names: list[str] = []
+    for section in sections:
+        value = getattr(declarations, section)
+        for record in value if isinstance(value, tuple) else (value,):
+            if record is None or isinstance(record, str):
+                continue  # absent, or the rules file: a file, not a resource
+            names.append(record.resource)
+            if isinstance(record, Register):
+                names.append(record.links)
+    return names
 
 
 @dataclass(frozen=True)
@@ -91,12 +108,24 @@ def capped(items: list[Finding], options: Options) -> list[Finding]:
 
 
 def judge(package: Package, options: Options | None = None, strict: bool = False) -> Report:
-    """Run every check whose inputs loaded over a loaded package and return the report."""
+    """Run every check that applies and whose inputs loaded over a loaded package; return the report.
+
+    A check whose declarations are absent does not apply (one info per layer says which); a
+    check needing a resource that did not load is skipped (one info per resource says so).
+    """
     options = options or Options()
     found: list[Finding] = list(package.findings)
+    declarations = package.declarations
     skipped: dict[str, list[str]] = {}
+    undeclared: dict[str, set[str]] = {}
     for step in CHECKS:
-        missing = [name for name in step.needs if name in package.unloaded]
+        absent = [s for s in step.needs if not getattr(declarations, s) and s != "rules"]
+        if "rules" in step.needs and declarations.rules is None:
+            absent.append("rules")
+        if absent:
+            undeclared.setdefault(step.layer, set()).update(absent)
+            continue
+        missing = [name for name in _resources(declarations, step.needs + step.uses) if name in package.unloaded]
         if missing:
             for name in missing:
                 skipped.setdefault(name, []).append(step.check.__name__)
@@ -104,8 +133,17 @@ def judge(package: Package, options: Options | None = None, strict: bool = False
         found.extend(step.check(package))
     for name, checks in skipped.items():
         found.append(finding("check-skipped", DESCRIPTOR, None, f"resources[{name}]",
-                             f"{', '.join(checks)} skipped: resource {name!r} did not load "
+                             f"{', '.join(dict.fromkeys(checks))} skipped: resource {name!r} did not load "
                              f"({package.unloaded[name]}, reported above)"))
+    if package.descriptor is not None and undeclared:
+        if declarations.declared:
+            what = "; ".join(f"{layer}: {', '.join(f'{PROPERTY}.{s}' for s in sorted(sections))}"
+                             for layer, sections in undeclared.items())
+            message = f"checks that need undeclared sections did not run ({what})"
+        else:
+            message = (f"the {' and '.join(undeclared)} checks did not run: the descriptor declares no {PROPERTY} "
+                       "(the claims profile, in the README)")
+        found.append(finding("layer-not-declared", DESCRIPTOR, None, PROPERTY, message))
     unique = sorted(set(found), key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)
 

@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from validate import dates
+from validate.declarations import Claims
 from validate.findings import Finding, finding
 from validate.intervals import QUALIFIERS, Interval, read_figure
-from validate.model import RULES, Package, Table
+from validate.model import Package, Table
 from validate.rules import BreakdownRule, CaseLimitRule, SubsetRule
 from validate.typed import typed_table
 
-_YEARS_PER = {"years": 1.0, "months": 1 / 12, "weeks": 1 / 52}
+# The claims table's declared columns are read under these names, whatever the package calls them.
+CANONICAL = ("id", "subject", "metric", "value", "qualifier", "rounding_unit", "dimension", "part", "source")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """An outcomes row read as an interval."""
+    """A claims row read as an interval."""
 
     row: int
     outcome_id: str
@@ -33,69 +35,88 @@ class Figure:
     number: float
 
 
-def figures(pkg: Package, keep: Any = None) -> list[Figure]:
-    """Readable outcomes rows as Figures (rows with type or key problems are left out).
+def claims_frame(pkg: Package) -> tuple[Table, Claims, Any] | None:
+    """The declared claims table, its declaration, and its typed columns under CANONICAL names."""
+    declared = pkg.declarations.claims
+    table = pkg.table(declared.resource) if declared else None
+    if declared is None or table is None:
+        return None
+    frame = typed_table(table).frame
+    names = {getattr(declared, key): key for key in CANONICAL
+             if getattr(declared, key) is not None and getattr(declared, key) in frame.columns}
+    return table, declared, frame[list(names)].rename(columns=names)
 
-    ``keep`` is a boolean mask over outcomes rows: building a Figure per row of a large
+
+def _whole_metrics(pkg: Package) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each metric's unit, and the units that count whole things (a metric with no unit counts)."""
+    declared = pkg.declarations.metrics
+    metrics = pkg.table(declared.resource) if declared else None
+    if declared is None or metrics is None or declared.unit is None \
+            or not {declared.id, declared.unit} <= set(metrics.frame.columns):
+        return {}, ("count",)
+    mf = typed_table(metrics).frame
+    return dict(zip(mf[declared.id], mf[declared.unit], strict=True)), declared.whole_units
+
+
+def figures(pkg: Package, keep: Any = None) -> list[Figure]:
+    """Readable claims rows as Figures (rows with type or key problems are left out).
+
+    ``keep`` is a boolean mask over claims rows: building a Figure per row of a large
     table costs seconds, so each check asks only for the rows it can judge.
     """
     found: list[Figure] = []
-    outcomes, metrics = pkg.table("outcomes"), pkg.table("metrics")
-    needed = {"outcome_id", "operation_id", "metric_id", "number", "qualifier"}
-    if outcomes is not None and needed <= set(outcomes.frame.columns):
-        units = {}
-        if metrics is not None and {"metric_id", "unit"} <= set(metrics.frame.columns):
-            mf = typed_table(metrics).frame
-            units = dict(zip(mf["metric_id"], mf["unit"], strict=True))
-        frame = typed_table(outcomes).frame
-        positions = list(range(len(frame)))
-        if keep is not None:
-            import numpy as np
+    claims = claims_frame(pkg)
+    if claims is None or not {"id", "subject", "metric", "value", "qualifier"} <= set(claims[2].columns):
+        return found
+    frame = claims[2]
+    units, whole_units = _whole_metrics(pkg)
+    positions = list(range(len(frame)))
+    if keep is not None:
+        import numpy as np
 
-            positions = np.flatnonzero(keep).tolist()
-            frame = frame.iloc[positions]
-        blank = [None] * len(frame)
-        # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
-        columns = [frame[name].tolist() if name in frame.columns else blank
-                   for name in ("outcome_id", "operation_id", "metric_id", "number", "qualifier",
-                                "rounding_unit", "breakdown_dimension", "breakdown_value")]
-        for row, oid, op, metric, number, qualifier, unit, dim, value in zip(positions, *columns, strict=True):
-            if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
-                continue
-            interval = read_figure(float(number), qualifier, None if _absent(unit) else float(unit),
-                                   units.get(metric, "count") == "count")
-            if interval is None:
-                continue
-            found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
+        positions = np.flatnonzero(keep).tolist()
+        frame = frame.iloc[positions]
+    blank = [None] * len(frame)
+    # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
+    columns = [frame[name].tolist() if name in frame.columns else blank
+               for name in ("id", "subject", "metric", "value", "qualifier", "rounding_unit", "dimension", "part")]
+    for row, oid, op, metric, number, qualifier, unit, dim, value in zip(positions, *columns, strict=True):
+        if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
+            continue
+        interval = read_figure(float(number), qualifier, None if _absent(unit) else float(unit),
+                               metric not in units or units[metric] in whole_units)
+        if interval is None:
+            continue
+        found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
     return found
 
 
-def _outcome_mask(pkg: Package, metrics: set[str] | None = None, broken_down: bool | None = None) -> Any:
-    """Outcomes rows of the given metrics, and with or without a breakdown, as a boolean mask."""
+def _claims_mask(pkg: Package, metrics: set[str] | None = None, broken_down: bool | None = None) -> Any:
+    """Claims rows of the given metrics, and with or without a breakdown, as a boolean mask."""
     import numpy as np
 
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    claims = claims_frame(pkg)
+    if claims is None:
         return None
-    frame = typed_table(outcomes).frame
+    frame = claims[2]
     mask = np.ones(len(frame), dtype=bool)
-    if metrics is not None and "metric_id" in frame.columns:
-        mask &= frame["metric_id"].isin(metrics).to_numpy(dtype=bool, na_value=False)
-    if broken_down is not None and "breakdown_dimension" in frame.columns:
-        has = frame["breakdown_dimension"].notna().to_numpy(dtype=bool)
+    if metrics is not None and "metric" in frame.columns:
+        mask &= frame["metric"].isin(metrics).to_numpy(dtype=bool, na_value=False)
+    if broken_down is not None and "dimension" in frame.columns:
+        has = frame["dimension"].notna().to_numpy(dtype=bool)
         mask &= has if broken_down else ~has
     return mask
 
 
 def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
-    """Each outcomes row's interval with every bound read as closed, vectorised; and its qualifier.
+    """Each claims row's interval with every bound read as closed, vectorised; and its qualifier.
 
     The bounds come from the same QUALIFIERS table as the exact reading; an unknown
     qualifier reads as exact here and is left out of the exact reading.
     """
     import numpy as np
 
-    number = frame["number"].astype("float64").to_numpy()
+    number = frame["value"].astype("float64").to_numpy()
     unit = frame["rounding_unit"].astype("float64").fillna(0).to_numpy() if "rounding_unit" in frame.columns \
         else np.zeros(len(frame))
     qualifier = frame["qualifier"].astype(object).to_numpy()
@@ -111,22 +132,22 @@ def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
 
 
 def _maybe_exceeding(pkg: Package, part: str, whole: str) -> Any:
-    """Rows of part and whole metrics in operations where, read roughly, a part may exceed a whole."""
+    """Rows of part and whole metrics in subjects where, read roughly, a part may exceed a whole."""
     import pandas as pd
 
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    claims = claims_frame(pkg)
+    if claims is None or not {"subject", "metric", "value", "qualifier"} <= set(claims[2].columns):
         return None
-    frame = typed_table(outcomes).frame
+    frame = claims[2]
     lo, hi, _ = _rough_bounds(frame)
-    rough = pd.DataFrame({"op": frame["operation_id"].astype(object), "metric": frame["metric_id"].astype(object),
+    rough = pd.DataFrame({"op": frame["subject"].astype(object), "metric": frame["metric"].astype(object),
                           "lo": lo, "hi": hi})
-    rough = rough[_outcome_mask(pkg, {part, whole}, broken_down=False)]
+    rough = rough[_claims_mask(pkg, {part, whole}, broken_down=False)]
     smallest = rough[rough["metric"] == whole].groupby("op")["hi"].min()
     parts = rough[rough["metric"] == part]
     suspect = set(parts.loc[parts["lo"] >= parts["op"].map(smallest).fillna(float("inf")), "op"])
-    return (frame["operation_id"].isin(suspect).to_numpy(dtype=bool, na_value=False)
-            & _outcome_mask(pkg, {part, whole}, broken_down=False))
+    return (frame["subject"].isin(suspect).to_numpy(dtype=bool, na_value=False)
+            & _claims_mask(pkg, {part, whole}, broken_down=False))
 
 
 def _maybe_disagreeing(pkg: Package) -> Any:
@@ -137,12 +158,12 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     import numpy as np
     import pandas as pd
 
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    claims = claims_frame(pkg)
+    if claims is None:
         return None
-    frame = typed_table(outcomes).frame
-    keys = [c for c in ("operation_id", "metric_id", "breakdown_dimension", "breakdown_value") if c in frame.columns]
-    if not {"number", "qualifier"} <= set(frame.columns) or len(keys) < 2:
+    frame = claims[2]
+    keys = [c for c in ("subject", "metric", "dimension", "part") if c in frame.columns]
+    if not {"value", "qualifier"} <= set(frame.columns) or len(keys) < 2:
         return None
     lo, hi, qualifier = _rough_bounds(frame)
     rough = pd.DataFrame({k: frame[k].astype(object).fillna("") for k in keys})
@@ -177,25 +198,27 @@ def _where(table: Table, figure: Figure) -> str:
 
 def check_qualifiers(pkg: Package) -> Iterator[Finding]:
     """Every qualifier has an interval reading, and rounding units are given exactly where needed."""
-    qualifiers = pkg.table("qualifiers")
-    if qualifiers is not None and "qualifier_id" in qualifiers.frame.columns:
-        for row, qualifier in enumerate(typed_table(qualifiers).frame["qualifier_id"]):
+    vocabulary = pkg.declarations.qualifiers
+    qualifiers = pkg.table(vocabulary.resource) if vocabulary else None
+    if vocabulary is not None and qualifiers is not None and vocabulary.id in qualifiers.frame.columns:
+        for row, qualifier in enumerate(typed_table(qualifiers).frame[vocabulary.id]):
             if isinstance(qualifier, str) and qualifier not in QUALIFIERS:
-                yield finding("qualifier-unknown", qualifiers.path, qualifiers.line(row), "qualifier_id",
+                yield finding("qualifier-unknown", qualifiers.path, qualifiers.line(row), vocabulary.id,
                               f"{qualifier!r} has no interval reading; known: {', '.join(QUALIFIERS)}")
-    outcomes = pkg.table("outcomes")
-    if outcomes is None or not {"qualifier", "rounding_unit"} <= set(outcomes.frame.columns):
+    claims = claims_frame(pkg)
+    if claims is None or not {"qualifier", "rounding_unit"} <= set(claims[2].columns):
         return
-    frame = typed_table(outcomes).frame
+    outcomes, declared, frame = claims
+    unit_field = declared.rounding_unit
     for row, (qualifier, unit) in enumerate(zip(frame["qualifier"], frame["rounding_unit"], strict=True)):
         if qualifier not in QUALIFIERS:
             continue
         has_unit = unit is not None and unit == unit
         if QUALIFIERS[qualifier].needs_unit and not has_unit:
-            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
+            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), unit_field,
                           f"a {qualifier} figure needs the unit it was rounded to")
         elif not QUALIFIERS[qualifier].needs_unit and has_unit:
-            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), "rounding_unit",
+            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), unit_field,
                           f"a {qualifier} figure takes no rounding unit")
 
 
@@ -230,32 +253,36 @@ class Entry:
 
 
 def register(pkg: Package) -> tuple[Table | None, list[Entry], dict[str, set[str]]]:
-    """The discrepancy register and the outcomes each entry lists."""
-    table = pkg.table("discrepancies")
+    """The discrepancy register and the claims each entry lists."""
+    declared = pkg.declarations.register
+    table = pkg.table(declared.resource) if declared else None
     entries: list[Entry] = []
-    if table is not None and {"discrepancy_id", "kind", "operation_id"} <= set(table.frame.columns):
+    if declared is None or table is None:
+        return None, entries, {}
+    if {declared.id, declared.kind, declared.subject} <= set(table.frame.columns):
         frame = typed_table(table).frame
-        for row, record in enumerate(frame.to_dict("records")):
-            if not isinstance(record["discrepancy_id"], str):
-                continue
-            entries.append(Entry(row, record["discrepancy_id"], _text(record["kind"]),
-                                 _text(record["operation_id"]),
-                                 _text(record.get("other_operation_id")), _text(record.get("summary"))))
+        blank = [None] * len(frame)
+        columns = [frame[name].tolist() if name and name in frame.columns else blank
+                   for name in (declared.id, declared.kind, declared.subject, declared.other, declared.summary)]
+        for row, (entry_id, kind, subject, other, summary) in enumerate(zip(*columns, strict=True)):
+            if isinstance(entry_id, str):
+                entries.append(Entry(row, entry_id, _text(kind), _text(subject), _text(other), _text(summary)))
     links: dict[str, set[str]] = defaultdict(set)
-    link_table = pkg.table("discrepancy_outcomes")
-    if link_table is not None and {"discrepancy_id", "outcome_id"} <= set(link_table.frame.columns):
+    link_table = pkg.table(declared.links)
+    if link_table is not None and {declared.link_entry, declared.link_claim} <= set(link_table.frame.columns):
         lf = typed_table(link_table).frame
-        for did, oid in zip(lf["discrepancy_id"], lf["outcome_id"], strict=True):
+        for did, oid in zip(lf[declared.link_entry], lf[declared.link_claim], strict=True):
             if isinstance(did, str) and isinstance(oid, str):
                 links[did].add(oid)
     return table, entries, links
 
 
 def check_agreement(pkg: Package) -> Iterator[Finding]:
-    """Figures for the same operation and metric agree, or their disagreement is registered."""
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    """Figures for the same subject and metric agree, or their disagreement is registered."""
+    claims = claims_frame(pkg)
+    if claims is None:
         return
+    outcomes, declared, _ = claims
     pairs = disagreements(pkg)
     table, entries, links = register(pkg)
     live: set[str] = set()
@@ -278,7 +305,7 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
         others = [a if b == culprit else b for a, b in open_pairs if culprit in (a, b)]
         open_pairs = [p for p in open_pairs if culprit not in p]
         against = "; ".join(f"{_where(outcomes, o)} says {o.interval}" for o in others)
-        yield finding("figures-disagree", outcomes.path, outcomes.line(culprit.row), "number",
+        yield finding("figures-disagree", outcomes.path, outcomes.line(culprit.row), declared.value,
                       f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
                       f"{culprit.operation}, but {against}; they cannot all be true and no register "
                       "entry lists them")
@@ -288,20 +315,26 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
         if entry.kind != "figures":
             continue
         if entry.discrepancy_id in live:
-            yield finding("discrepancy-acknowledged", table.path, table.line(entry.row), "discrepancy_id",
+            yield finding("discrepancy-acknowledged", table.path, table.line(entry.row), _entry_field(pkg),
                           f"{entry.discrepancy_id}: {entry.summary}")
         else:
-            yield finding("discrepancy-stale", table.path, table.line(entry.row), "discrepancy_id",
+            yield finding("discrepancy-stale", table.path, table.line(entry.row), _entry_field(pkg),
                           f"{entry.discrepancy_id} lists figures that now agree (or do not exist); "
                           "remove or update the entry")
 
 
+def _entry_field(pkg: Package) -> str | None:
+    """The register's id field, where findings about an entry point."""
+    return pkg.declarations.register.id if pkg.declarations.register else None
+
+
 def _known_metrics(pkg: Package) -> set[str] | None:
     """The metric ids, or None when the metrics table cannot say a metric is unknown."""
-    metrics = pkg.table("metrics")
-    if metrics is None or metrics.incomplete or "metric_id" not in metrics.frame.columns:
+    declared = pkg.declarations.metrics
+    metrics = pkg.table(declared.resource) if declared else None
+    if declared is None or metrics is None or metrics.incomplete or declared.id not in metrics.frame.columns:
         return None
-    return set(typed_table(metrics).frame["metric_id"].dropna())
+    return set(typed_table(metrics).frame[declared.id].dropna())
 
 
 def _unknown_metrics(pkg: Package) -> dict[str, list[str]]:
@@ -329,20 +362,22 @@ def _breakdown_rules(pkg: Package) -> list[BreakdownRule]:
 
 def check_rules_file(pkg: Package) -> Iterator[Finding]:
     """The rules file is well formed and names metrics that exist."""
-    if pkg.rules is None:
+    rules_file = pkg.declarations.rules
+    if pkg.rules is None or rules_file is None:
         return
     for problem in pkg.rules.problems:
-        yield finding("rules-invalid", RULES, None, None, problem)
+        yield finding("rules-invalid", rules_file, None, None, problem)
     for rule_id, unknown in _unknown_metrics(pkg).items():
-        yield finding("rules-invalid", RULES, None, None,
+        yield finding("rules-invalid", rules_file, None, None,
                       f"rule {rule_id!r} names unknown metric {', '.join(unknown)}")
 
 
 def check_subsets(pkg: Package) -> Iterator[Finding]:
     """A part (children at immediate risk) never exceeds its whole (children safeguarded)."""
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    claims = claims_frame(pkg)
+    if claims is None:
         return
+    outcomes, declared, _ = claims
     for rule in _usable_subsets(pkg):
         by_key: dict[tuple[str, str], list[Figure]] = defaultdict(list)
         for figure in figures(pkg, _maybe_exceeding(pkg, rule.part, rule.whole)):
@@ -356,32 +391,34 @@ def check_subsets(pkg: Package) -> Iterator[Finding]:
             smallest = min(wholes, key=lambda f: f.interval.hi)
             for part in parts:
                 if part.interval.above(smallest.interval):
-                    yield finding("subset-exceeds-total", outcomes.path, outcomes.line(part.row), "number",
+                    yield finding("subset-exceeds-total", outcomes.path, outcomes.line(part.row), declared.value,
                                   f"{part.metric} {part.interval} exceeds {smallest.metric} "
                                   f"{smallest.interval} of {_where(outcomes, smallest)} "
                                   f"(rule {rule.id})")
 
 
 def check_case_limits(pkg: Package) -> Iterator[Finding]:
-    """No single case's sentence exceeds its operation's total custodial years."""
-    cases = pkg.table("cases")
-    if cases is None or "operation_id" not in cases.frame.columns:
+    """No single event's value (a case's sentence) exceeds its subject's total (custodial years)."""
+    events = pkg.declarations.events
+    cases = pkg.table(events.resource) if events else None
+    if events is None or cases is None or events.subject is None or events.subject not in cases.frame.columns:
         return
     frame = typed_table(cases).frame
+    per_year = pkg.declarations.units_per_year
     totals: dict[str, list[Figure]] = defaultdict(list)
     limits = _usable_case_limits(pkg)
     wholes = {rule.whole for rule in limits}
-    for figure in figures(pkg, _outcome_mask(pkg, wholes)):
+    for figure in figures(pkg, _claims_mask(pkg, wholes)):
         totals[figure.metric + "\0" + figure.operation].append(figure)
     for rule in limits:
         if rule.value not in frame.columns or rule.unit not in frame.columns:
             continue
         rows = zip(frame[rule.value].tolist(), frame[rule.unit].tolist(),
-                   frame["operation_id"].tolist(), strict=True)
+                   frame[events.subject].tolist(), strict=True)
         for row, (value, unit, operation) in enumerate(rows):
-            if value is None or value != value or unit not in _YEARS_PER or not isinstance(operation, str):
+            if value is None or value != value or unit not in per_year or not isinstance(operation, str):
                 continue
-            years = float(value) * _YEARS_PER[unit]
+            years = float(value) / per_year[unit]
             for whole in totals.get(rule.whole + "\0" + operation, []):
                 if Interval(years, years).above(whole.interval):
                     yield finding("case-exceeds-total", cases.path, cases.line(row), rule.value,
@@ -392,15 +429,16 @@ def check_case_limits(pkg: Package) -> Iterator[Finding]:
 
 def check_breakdowns(pkg: Package) -> Iterator[Finding]:
     """Parts of a declared breakdown add up to their total."""
-    outcomes = pkg.table("outcomes")
-    if outcomes is None:
+    claims = claims_frame(pkg)
+    if claims is None:
         return
-    parts_mask = _outcome_mask(pkg, broken_down=True)
+    outcomes, declared, _ = claims
+    parts_mask = _claims_mask(pkg, broken_down=True)
     if parts_mask is None or not parts_mask.any():
         return  # no row is broken down: there is nothing to add up
     all_figures = figures(pkg, parts_mask)
     keys = {(f.operation, f.metric) for f in all_figures}
-    all_figures += [f for f in figures(pkg, _outcome_mask(pkg, {m for _, m in keys}, broken_down=False))
+    all_figures += [f for f in figures(pkg, _claims_mask(pkg, {m for _, m in keys}, broken_down=False))
                     if (f.operation, f.metric) in keys]
     for rule in _breakdown_rules(pkg):
         parts: dict[tuple[str, str], dict[str, Interval]] = defaultdict(dict)
@@ -421,7 +459,7 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
             exhaustive = rule.exhaustive
             wrong = total.above(figure.interval) or (exhaustive and figure.interval.above(total))
             if wrong:
-                yield finding("breakdown-sum", outcomes.path, outcomes.line(figure.row), "number",
+                yield finding("breakdown-sum", outcomes.path, outcomes.line(figure.row), declared.value,
                               f"{len(pieces)} parts by {rule.dimension} add up to {total}, but "
                               f"{figure.outcome_id} gives {figure.interval}"
                               + ("" if exhaustive else " (parts may not exceed the total)"))
@@ -432,60 +470,64 @@ def _narrower(a: Interval, b: Interval) -> Interval:
 
 
 def _published(pkg: Package) -> dict[str, dt.date]:
-    """Publication dates that can be trusted, by source_id."""
-    sources = pkg.table("sources")
-    if sources is None or not {"source_id", "published"} <= set(sources.frame.columns):
+    """Publication dates that can be trusted, by source id."""
+    declared = pkg.declarations.sources
+    sources = pkg.table(declared.resource) if declared else None
+    if declared is None or sources is None or declared.published is None \
+            or not {declared.id, declared.published} <= set(sources.frame.columns):
         return {}
     frame = typed_table(sources).frame
-    doubtful = frame["published_doubtful"] if "published_doubtful" in frame.columns else None
+    doubtful = frame[declared.doubtful].tolist() if declared.doubtful in frame.columns else [None] * len(frame)
     out: dict[str, dt.date] = {}
-    for row, (source_id, published) in enumerate(zip(frame["source_id"], frame["published"], strict=True)):
-        if isinstance(source_id, str) and published is not None and published == published \
-                and not (doubtful is not None and doubtful.iloc[row] is True):
+    rows = zip(frame[declared.id], frame[declared.published], doubtful, strict=True)
+    for source_id, published, flagged in rows:
+        if isinstance(source_id, str) and published is not None and published == published and flagged is not True:
             out[source_id] = published.date()
     return out
 
 
 def check_periods(pkg: Package) -> Iterator[Finding]:
     """Periods run forward, end before publication, last their stated duration and follow on in a series."""
-    operations = pkg.table("operations")
-    if operations is None or not {"operation_id", "period_start", "period_end"} <= set(operations.frame.columns):
+    periods = pkg.declarations.periods
+    operations = pkg.table(periods.resource) if periods else None
+    if periods is None or operations is None \
+            or not {periods.id, periods.start, periods.end} <= set(operations.frame.columns):
         return
     frame = typed_table(operations).frame
     published = _published(pkg)
     reporters: dict[str, set[str]] = defaultdict(set)
-    outcomes = pkg.table("outcomes")
-    if outcomes is not None and {"operation_id", "source_id"} <= set(outcomes.frame.columns):
-        of = typed_table(outcomes).frame
-        for op, source in zip(of["operation_id"].tolist(), of["source_id"].tolist(), strict=True):
+    claims = claims_frame(pkg)
+    if claims is not None and {"subject", "source"} <= set(claims[2].columns):
+        of = claims[2]
+        for op, source in zip(of["subject"].tolist(), of["source"].tolist(), strict=True):
             reporters[op].add(source)
     series: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
     for row, record in enumerate(frame.to_dict("records")):
-        op = record["operation_id"]
-        start, end = dates.readable(record["period_start"]), dates.readable(record["period_end"])
+        op = record[periods.id]
+        start, end = dates.readable(record[periods.start]), dates.readable(record[periods.end])
         if not isinstance(op, str):
             continue
-        group = record.get("series_id")
+        group = record.get(periods.series) if periods.series else None
         if isinstance(group, str) and start and end:
             series[group].append((row, op, start, end))
         if start and end and dates.earliest(start) > dates.latest(end):
-            yield finding("period-reversed", operations.path, operations.line(row), "period_end",
+            yield finding("period-reversed", operations.path, operations.line(row), periods.end,
                           f"the period ends ({end}) before it starts ({start})")
             continue  # its duration and publication order cannot be judged
         if end:
             for source in sorted(reporters.get(op, ())):
                 if source in published and dates.earliest(end) > published[source]:
                     yield finding("period-after-publication", operations.path, operations.line(row),
-                                  "period_end", f"the period ends {end}, after {source} was published "
+                                  periods.end, f"the period ends {end}, after {source} was published "
                                                 f"on {published[source].isoformat()}")
-        duration = record.get("duration")
+        duration = record.get(periods.duration) if periods.duration else None
         if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
-            yield finding("duration-mismatch", operations.path, operations.line(row), "duration",
+            yield finding("duration-mismatch", operations.path, operations.line(row), periods.duration,
                           f"{start} to {end} does not last {duration}")
-    yield from _series_alignment(pkg, operations, series)
+    yield from _series_alignment(pkg, operations, periods.start, series)
 
 
-def _series_alignment(pkg: Package, operations: Table,
+def _series_alignment(pkg: Package, operations: Table, start_field: str,
                       series: dict[str, list[tuple[int, str, str, str]]]) -> Iterator[Finding]:
     """Consecutive periods of a series follow on, or the gap is registered."""
     table, entries, _ = register(pkg)
@@ -500,28 +542,29 @@ def _series_alignment(pkg: Package, operations: Table,
                 matched.update(e.discrepancy_id for e in covering)
                 for entry in covering:
                     yield finding("discrepancy-acknowledged", table.path, table.line(entry.row),
-                                  "discrepancy_id", f"{entry.discrepancy_id}: {entry.summary}")
+                                  _entry_field(pkg), f"{entry.discrepancy_id}: {entry.summary}")
                 continue
-            yield finding("period-not-aligned", operations.path, operations.line(row), "period_start",
+            yield finding("period-not-aligned", operations.path, operations.line(row), start_field,
                           f"{after} starts {after_start} but {before} in series {group} ended "
                           f"{before_end}: year-on-year comparison of the two misleads")
     if table is None:
         return
     for entry in entries:
         if entry.kind == "periods" and entry.discrepancy_id not in matched:
-            yield finding("discrepancy-stale", table.path, table.line(entry.row), "discrepancy_id",
+            yield finding("discrepancy-stale", table.path, table.line(entry.row), _entry_field(pkg),
                           f"{entry.discrepancy_id}: {entry.other} and {entry.operation} are not "
                           "consecutive misaligned periods of a series")
 
 
 def check_case_dates(pkg: Package) -> Iterator[Finding]:
-    """A case's offence, arrest, sentence and publication come in that order."""
-    cases = pkg.table("cases")
-    if cases is None:
+    """An event's dates (a case's offence, arrest, sentence) come in the declared order, before publication."""
+    events = pkg.declarations.events
+    cases = pkg.table(events.resource) if events else None
+    if events is None or cases is None:
         return
     frame = typed_table(cases).frame
     published = _published(pkg)
-    order = [c for c in ("offence_date", "arrest_date", "sentence_date") if c in frame.columns]
+    order = [c for c in events.ordered if c in frame.columns]
     for row, record in enumerate(frame.to_dict("records")):
         steps = [(c, dates.readable(record[c])) for c in order]
         known = [(c, v) for c, v in steps if v]
@@ -529,7 +572,7 @@ def check_case_dates(pkg: Package) -> Iterator[Finding]:
             if dates.earliest(a) > dates.latest(b):
                 yield finding("case-dates-order", cases.path, cases.line(row), second,
                               f"{second} {b} is before {first} {a}")
-        source = record.get("source_id")
+        source = record.get(events.source) if events.source else None
         if known and isinstance(source, str) and source in published:
             column, value = known[-1]
             if dates.earliest(value) > published[source]:

@@ -13,34 +13,18 @@ from validate.numbers import printed_in
 from validate.text import SourceText
 from validate.typed import typed_table
 
-# (table, column holding the source's words, column holding their line or None)
-QUOTED = (
-    ("outcomes", "quote", "line"),
-    ("quotes", "text", "line"),
-    ("officials", "attribution", "line"),
-    ("cases", "quote", "line"),
-    ("cases", "offence", None),
-    ("cases", "child_status_quote", None),
-)
-# (table, number column, column of words it must be printed in)
-FIGURES = (
-    ("outcomes", "number", "quote"),
-    ("cases", "custody_value", "quote"),
-    ("cases", "extended_licence_value", "quote"),
-    ("cases", "register_value", "quote"),
-)
-
 
 def source_texts(pkg: Package) -> dict[str, SourceText]:
-    """Each source's archived text, by source_id, for the sources whose text is intact."""
+    """Each source's archived text, by source id, for the sources whose text is intact."""
     if pkg.source_texts is not None:
         return pkg.source_texts
     texts: dict[str, SourceText] = {}
-    sources = pkg.table("sources")
-    if sources is not None and {"source_id", "archive_path"} <= set(sources.frame.columns):
+    declared = pkg.declarations.sources
+    sources = pkg.table(declared.resource) if declared else None
+    if declared is not None and sources is not None and {declared.id, declared.archive} <= set(sources.frame.columns):
         frame = typed_table(sources).frame
-        recorded = frame["sha256"].tolist() if "sha256" in frame.columns else [None] * len(frame)
-        for source_id, path, sha256 in zip(frame["source_id"], frame["archive_path"], recorded, strict=True):
+        recorded = frame[declared.sha256].tolist() if declared.sha256 in frame.columns else [None] * len(frame)
+        for source_id, path, sha256 in zip(frame[declared.id], frame[declared.archive], recorded, strict=True):
             data = pkg.files.get(path) if isinstance(path, str) else None
             if data is None or not isinstance(source_id, str):
                 continue
@@ -69,16 +53,21 @@ def _text_changed(pkg: Package, path: str, data: bytes, table_hash: object) -> b
 
 
 def check_archives(pkg: Package) -> Iterator[Finding]:
-    """Every archived text matches the sha256 and size recorded in sources and the descriptor."""
+    """Every archived text matches the sha256 and size recorded in the sources table and the descriptor."""
     recorded: dict[str, dict[str, Any]] = {}
-    sources = pkg.table("sources")
-    if sources is not None and {"archive_path", "sha256", "bytes"} <= set(sources.frame.columns):
+    listed = pkg.declarations.sources
+    sources = pkg.table(listed.resource) if listed else None
+    if listed is not None and sources is not None and listed.archive in sources.frame.columns:
         frame = typed_table(sources).frame
-        rows = zip(frame["archive_path"].tolist(), frame["sha256"].tolist(), frame["bytes"].tolist(), strict=True)
+        blank = [None] * len(frame)
+        column = {name: frame[name].tolist() if name in frame.columns else blank
+                  for name in (listed.archive, listed.sha256, listed.bytes) if name}
+        rows = zip(column[listed.archive], column.get(listed.sha256 or "", blank),
+                   column.get(listed.bytes or "", blank), strict=True)
         for row, (path, sha256, size) in enumerate(rows):
             recorded[str(path)] = {"row": row, "sha256": sha256, "bytes": size}
             if isinstance(path, str) and not any(r.get("path") == path for r in pkg.resources):
-                yield finding("archive-undeclared", sources.path, sources.line(row), "archive_path",
+                yield finding("archive-undeclared", sources.path, sources.line(row), listed.archive,
                               f"{path} is not a resource of datapackage.json")
     for resource in pkg.resources:
         path = resource.get("path")
@@ -101,15 +90,15 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
         if declared and declared != actual:
             yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, declared), "hash",
                           f"{path}: descriptor hash {declared_hash} but the text's sha256 is {actual}")
-        if table_hash and table_hash != actual and sources is not None and record:
-            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), "sha256",
+        if table_hash and table_hash != actual and sources is not None and record and listed and listed.sha256:
+            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), listed.sha256,
                           f"{path}: recorded {table_hash} but the text's sha256 is {actual}")
         if isinstance(declared_bytes, int) and declared_bytes != len(data):
             yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
                           "bytes", f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}")
         if table_bytes is not None and table_bytes == table_bytes and int(table_bytes) != len(data) \
-                and sources is not None and record:
-            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), "bytes",
+                and sources is not None and record and listed and listed.bytes:
+            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), listed.bytes,
                           f"{path}: recorded {int(table_bytes)} bytes but the text has {len(data)}")
 
 
@@ -123,15 +112,16 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
     import pandas as pd
 
     texts = source_texts(pkg)
-    for name, column, line_column in QUOTED:
-        table = pkg.table(name)
-        if table is None or column not in table.frame.columns or "source_id" not in table.frame.columns:
+    for quoted in pkg.declarations.quotes:
+        column, line_column = quoted.text, quoted.line
+        table = pkg.table(quoted.resource)
+        if table is None or column not in table.frame.columns or quoted.source not in table.frame.columns:
             continue
         frame = typed_table(table).frame
         stated_lines = frame[line_column].tolist() if line_column and line_column in frame.columns \
             else [None] * len(frame)
         searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
-        rows = zip(frame["source_id"].tolist(), frame[column].tolist(), stated_lines, strict=True)
+        rows = zip(frame[quoted.source].tolist(), frame[column].tolist(), stated_lines, strict=True)
         for row, (source_id, words, stated) in enumerate(rows):
             text = texts.get(source_id) if isinstance(source_id, str) else None
             if text is None or not isinstance(words, str):
@@ -161,8 +151,9 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
     """Every figure's number is printed in its own quote, in digits or in words."""
     import pandas as pd
 
-    for name, number_column, words_column in FIGURES:
-        table = pkg.table(name)
+    for figured in pkg.declarations.figures:
+        number_column, words_column = figured.value, figured.quote
+        table = pkg.table(figured.resource)
         if table is None or not {number_column, words_column} <= set(table.frame.columns):
             continue
         frame = typed_table(table).frame
@@ -177,15 +168,14 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
 
 def check_people(pkg: Package) -> Iterator[Finding]:
     """Every quoted person's name is printed in the source that quotes them."""
-    table = pkg.table("officials")
-    if table is None or not {"name", "source_id"} <= set(table.frame.columns):
-        return
     texts = source_texts(pkg)
-    frame = typed_table(table).frame
-    for row, (source_id, name) in enumerate(zip(frame["source_id"], frame["name"], strict=True)):
-        text = texts.get(source_id) if isinstance(source_id, str) else None
-        if text is not None and isinstance(name, str) and not text.find_lines(name):
-            yield finding("person-not-in-source", table.path, table.line(row), "name",
-                          f"{name!r} is not printed in {source_id}")
-
-
+    for people in pkg.declarations.people:
+        table = pkg.table(people.resource)
+        if table is None or not {people.name, people.source} <= set(table.frame.columns):
+            continue
+        frame = typed_table(table).frame
+        for row, (source_id, name) in enumerate(zip(frame[people.source], frame[people.name], strict=True)):
+            text = texts.get(source_id) if isinstance(source_id, str) else None
+            if text is not None and isinstance(name, str) and not text.find_lines(name):
+                yield finding("person-not-in-source", table.path, table.line(row), people.name,
+                              f"{name!r} is not printed in {source_id}")

@@ -23,8 +23,6 @@ V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Legacy "profile" values frictionless knows without fetching; any other value is a URL or
 # path it would fetch or open, so it is reported and dropped before the profile check.
 NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
-REQUIRED_TABLES = ("sources", "operations", "metrics", "qualifiers", "outcomes", "officials",
-                   "quotes", "cases", "discrepancies", "discrepancy_outcomes")
 _FORMULA = r"^[=+\-@\t\r]"
 
 
@@ -137,16 +135,40 @@ def _offline_resource(pkg: Package, resource: dict[str, Any]) -> None:
 
 
 def check_required_tables(pkg: Package) -> Iterator[Finding]:
-    """Every table the checks rely on is declared as a resource."""
+    """Every resource the package declares it requires (x-claims.required) is declared."""
     if pkg.descriptor is None or not isinstance(pkg.descriptor.get("resources"), list):
         return  # no list of resources: the profile check reports it, once
     if any(not isinstance(r.get("name"), str) for r in pkg.resources):
         return  # a resource without a usable name may be the one missing: the profile check reports it
     declared = {r.get("name") for r in pkg.resources}
-    for name in REQUIRED_TABLES:
+    for name in pkg.declarations.required:
         if name not in declared:
             yield finding("resource-missing", DESCRIPTOR, None, "resources",
                           f"no resource named {name!r}")
+
+
+def check_declarations(pkg: Package) -> Iterator[Finding]:
+    """The claims profile (x-claims) reads, and names only resources and fields that exist."""
+    declarations = pkg.declarations
+    for where, problem in declarations.problems:
+        yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
+                      ".".join(map(str, where)), problem)
+    if pkg.descriptor is None or not isinstance(pkg.descriptor.get("resources"), list) \
+            or any(not isinstance(r.get("name"), str) for r in pkg.resources):
+        return  # no usable list of resource names: the profile check reports it, once
+    names = {r.get("name") for r in pkg.resources}
+    reported: set[str] = set(declarations.required)  # a required resource missing is resource-missing
+    for where, resource, field_ in declarations.references():
+        if resource not in names:
+            if resource not in reported:  # one finding per missing resource, not one per mention
+                reported.add(resource)
+                yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
+                              ".".join(map(str, where)), f"names resource {resource!r}, which is not declared")
+            continue
+        table = pkg.table(resource)
+        if field_ is not None and table is not None and field_ not in {f["name"] for f in table.schema["fields"]}:
+            yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
+                          ".".join(map(str, where)), f"names field {field_!r}, which {resource!r} does not have")
 
 
 def check_archives_are_text(pkg: Package) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from validate.declarations import read_declarations
 from validate.findings import finding
 from validate.loading.csv_read import CONTROL, parse_csv
 from validate.loading.files import json_limit, read_file, read_json
@@ -40,6 +41,7 @@ def load_package(root: Path, options: Options) -> Package:
                                     f"the top level is a JSON {type(descriptor).__name__}, not an object"))
         return pkg
     pkg.descriptor = descriptor
+    pkg.declarations = read_declarations(descriptor)
     pkg.descriptor_text = data.decode("utf-8-sig") if data else ""
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
