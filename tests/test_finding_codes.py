@@ -148,6 +148,14 @@ def line_ending(d: Path) -> set[Located]:
     return {("line-ending", METRICS, 1, None)}
 
 
+def mixed_line_endings(d: Path) -> set[Located]:
+    # Without the package's LF-only declaration, CRLF is fine but a mix of styles is not.
+    edit_descriptor(d, lambda desc: desc.pop("x-line-endings"))
+    lines = (d / METRICS).read_bytes().split(b"\n")
+    (d / METRICS).write_bytes(b"\n".join(lines[:2]) + b"\r\n" + b"\n".join(lines[2:]))
+    return {("mixed-line-endings", METRICS, 2, None)}
+
+
 def control_character(d: Path) -> set[Located]:
     line = edit(d, "metrics", "arrests", "label", "Arr\x00ests")
     return {("control-character", METRICS, line, "label")}
@@ -406,6 +414,7 @@ CASES_BY_CODE = [
     Case("encoding-error", encoding_error),
     Case("byte-order-mark", byte_order_mark),
     Case("line-ending", line_ending),
+    Case("mixed-line-endings", mixed_line_endings),
     Case("control-character", control_character),
     Case("unclosed-quote", unclosed_quote),
     Case("ragged-row", ragged_row),

@@ -15,9 +15,9 @@ its record starts (the header is line 1, CRLF counts as one line end). For inlin
 the descriptor's file name and the line of the descriptor that holds the row (the inline
 fixtures write one row per line, the header row on the line after `"data": [`).
 
-The validator does not pass most of these yet: it insists on this package's own tables, LF
-line endings and a v2 $schema, and reads no inline data, dialects, TSV or YAML. Each such
-case is a strict xfail in GAPS, so it fails the moment it starts to pass: then remove it.
+The validator reads v1 and v2 descriptors, CRLF files, dialects, TSV, inline data and YAML
+descriptors. A fixture that does not reach parity goes in GAPS as a strict xfail, with its reason,
+so it fails the moment it starts to pass; today GAPS is empty.
 """
 
 from __future__ import annotations
@@ -59,42 +59,11 @@ RESOURCE_CODES: dict[str, set[str]] = {
     "scheme-error": {"unsafe-path"},
 }
 
-_OWN_TABLES = "validator does not yet accept a package without this package's own tables (resource-missing)"
-_V1 = ("validator does not yet accept a v1 descriptor (no $schema, string primaryKey and foreign key "
-       "fields, resource profiles) or CRLF line endings")
-_DIALECT = "validator does not yet read a resource's dialect (delimiter ';')"
-_TSV = "validator does not yet read format tsv as tab-separated"
-_INLINE = "validator does not yet read inline data rows"
-_YAML = "validator does not yet read a datapackage.yaml descriptor"
-
-# test -> fixture -> why it fails today. Remove an entry when its case passes.
+# test -> fixture -> why it fails today, as a strict xfail. Empty: every fixture is at parity.
 GAPS: dict[str, dict[str, str]] = {
-    "validity": {
-        "gdp-v1": f"{_V1}; {_OWN_TABLES}",
-        "inline-data": f"{_INLINE}; {_OWN_TABLES}",
-        "semicolon-dialect": f"{_DIALECT}; {_OWN_TABLES}",
-        "tsv": f"{_TSV}; {_OWN_TABLES}",
-        "yaml-descriptor": _YAML,
-    },
-    "theirs_in_ours": {
-        "gdp-v1-bad-cell": _V1,
-        "inline-data-bad-cell": _INLINE,
-        "semicolon-dialect-bad-cell": _DIALECT,
-        "tsv-bad-cell": _TSV,
-        "yaml-descriptor-bad-cell": _YAML,
-    },
-    "ours_in_theirs": {
-        "gdp-v1": f"{_V1}; {_OWN_TABLES}",
-        "gdp-v1-bad-cell": f"{_V1}; {_OWN_TABLES}",
-        "inline-data": f"{_INLINE}; {_OWN_TABLES}",
-        "inline-data-bad-cell": f"{_INLINE}; {_OWN_TABLES}",
-        "semicolon-dialect": f"{_DIALECT}; {_OWN_TABLES}",
-        "semicolon-dialect-bad-cell": f"{_DIALECT}; {_OWN_TABLES}",
-        "tsv": f"{_TSV}; {_OWN_TABLES}",
-        "tsv-bad-cell": f"{_TSV}; {_OWN_TABLES}",
-        "yaml-descriptor": _YAML,
-        "yaml-descriptor-bad-cell": _YAML,
-    },
+    "validity": {},
+    "theirs_in_ours": {},
+    "ours_in_theirs": {},
     "remote_one_finding": {},
 }
 

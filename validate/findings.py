@@ -54,12 +54,13 @@ def _codes(*items: Code) -> dict[str, Code]:
 
 CODES: dict[str, Code] = _codes(
     # structure
-    Code("descriptor-missing", "error", "structure", "datapackage.json is missing",
+    Code("descriptor-missing", "error", "structure", "datapackage.json (or datapackage.yaml) is missing",
          "Run the validator on the package root, where datapackage.json lives."),
-    Code("descriptor-invalid", "error", "structure", "datapackage.json is not a JSON object",
-         "Fix the JSON syntax at the reported line; the top level must be an object."),
-    Code("descriptor-profile", "error", "structure", "datapackage.json does not conform to the Data Package v2 profile",
-         "Correct the property named in the finding as the Data Package v2 specification requires."),
+    Code("descriptor-invalid", "error", "structure", "The descriptor is not a JSON (or YAML) object",
+         "Fix the syntax at the reported line; the top level must be an object."),
+    Code("descriptor-profile", "error", "structure", "The descriptor does not conform to its Data Package profile",
+         "Correct the property named in the finding as the Data Package specification (v2, or v1 "
+         "without $schema) requires."),
     Code("file-too-large", "error", "structure", "A file is over the configured size limit",
          "Split or shrink the file, or raise the limit with --max-file-bytes."),
     Code("duplicate-resource", "error", "structure", "Two resources share a name or path",
@@ -78,8 +79,10 @@ CODES: dict[str, Code] = _codes(
          "Re-save the file as UTF-8; the finding gives the first bad line."),
     Code("byte-order-mark", "warning", "structure", "A CSV starts with a UTF-8 byte-order mark",
          "Save without BOM ('CSV UTF-8' in some spreadsheets adds one); it is ignored for checking."),
-    Code("line-ending", "error", "structure", "A CSV uses CR or CRLF line endings",
-         "Save with LF line endings only, as the package's .gitattributes expects."),
+    Code("line-ending", "error", "structure", "A CSV uses CR or CRLF line endings where the package declares LF only",
+         "Save with LF line endings only, as the descriptor's \"x-line-endings\": \"LF\" requires."),
+    Code("mixed-line-endings", "warning", "structure", "A CSV mixes line ending styles (LF, CRLF, CR)",
+         "Save the file with one line ending style throughout; a mix is a sign of a hand-merged file."),
     Code("control-character", "error", "structure", "A cell holds a NUL or other control character",
          "Remove the invisible character from the cell."),
     Code("line-too-long", "error", "structure", "A line is over the configured length limit",

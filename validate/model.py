@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
     from validate.rules import RuleSet
     from validate.text import SourceText
-    from validate.typed import TypedTable
+    from validate.typed import BadCell, TypedTable
 
 DESCRIPTOR = "datapackage.json"
+DESCRIPTOR_NAMES = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")
+"""Descriptor file names looked for in a package directory, in this order."""
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Table:
     lines: np.ndarray
     incomplete: bool = False
     """Some rows could not be read (ragged), so the table may lack rows other tables refer to."""
+    preset_bad: list[BadCell] = field(default_factory=list)
+    """Cells the loader already knows are of the wrong type (a JSON number in a string field of inline data)."""
     typed: TypedTable | None = field(default=None, repr=False)
     """The cells read as their declared types, once (validate.typed fills it on first use)."""
 
@@ -56,6 +60,8 @@ class Package:
 
     root: Path
     descriptor: dict[str, Any] | None = None
+    descriptor_name: str = DESCRIPTOR
+    """File name of the descriptor read (datapackage.json, or a YAML one), as findings about it name it."""
     descriptor_text: str = ""
     tables: dict[str, Table] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -77,6 +83,10 @@ class Package:
     def table(self, name: str) -> Table | None:
         """The loaded table of that resource name, if it could be read."""
         return self.tables.get(name)
+
+    def add_lines(self, file: str, lines: dict[JsonPath, int]) -> None:
+        """Record the line of each member of a file not read as JSON (a YAML descriptor)."""
+        self._json_lines[file] = lines
 
     def json_line(self, file: str, path: JsonPath) -> int | None:
         """Line of the value at path (or of its nearest located parent) in a JSON file read."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +51,7 @@ def typed_table(table: Table) -> TypedTable:
 
     missing = missing_values(table.schema)
     columns: dict[str, pd.Series] = {}
-    bad: list[BadCell] = []
+    bad: list[BadCell] = list(table.preset_bad)
     for spec in table.fields:
         raw = table.frame[spec["name"]]
         absent = raw.isin(missing) if missing else pd.Series(False, index=raw.index)
@@ -78,6 +80,16 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         _flag(present[~known], name, "type-error",
               f"is not a boolean ({'/'.join(true_values)} or {'/'.join(false_values)})", bad)
         return raw.isin(true_values).astype("boolean").where(raw.isin(true_values) | raw.isin(false_values))
+    reader = _reader(kind, spec.get("format", "default"))
+    if reader is not None:
+        form = f" in the form {spec['format']}" if spec.get("format", "default") != "default" \
+            else _FORMS.get(kind, "")
+        read = _read_each(present, name, f"{kind}{form}", reader, bad)
+        if kind == "year":
+            return pd.Series([read.get(v) if isinstance(v, str) else None for v in raw.where(~absent).tolist()],
+                             index=raw.index, dtype="Int64")
+        # The other kinds stay as written (as strings do): no check compares them as values.
+        return raw.where(~absent & ~raw.isin([v for v, value in read.items() if value is None]))
     if kind == "date":
         shaped = present.str.match(_DATE)
         _flag(present[~shaped], name, "type-error", "is not a date in YYYY-MM-DD form", bad)
@@ -93,6 +105,102 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
             if not partial_date_exists(value):
                 bad.append(BadCell(int(row), name, "invalid-date", f"{value!r} is not a real calendar date"))
     return column
+
+
+def _read_each(present: pd.Series, name: str, what: str, reader: Callable[[str], object],
+               bad: list[BadCell]) -> dict[str, object]:
+    """Each distinct value read once with frictionless's rules for its type; cells that fail are listed."""
+    values = {value: reader(value) for value in present.unique().tolist()}
+    _flag(present[present.map(lambda v: values[v] is None).astype(bool)], name, "type-error",
+          f"is not a {what}", bad)
+    return values
+
+
+def _reader(kind: str, form: object) -> Callable[[str], object] | None:
+    """frictionless 5's reader for a type checked cell by cell, or None for the vectorised types.
+
+    Each returns None for a cell frictionless reports as a type-error (frictionless/fields/*.py).
+    """
+    if kind == "year":
+        return _year
+    if kind == "yearmonth":
+        return _yearmonth
+    if kind == "datetime":
+        return _datetime(form)
+    if kind == "time":
+        return _time(form)
+    if kind == "date" and form not in ("default", None):
+        return _date(form)
+    return None
+
+
+def _year(cell: str) -> int | None:
+    """Four characters that int() reads as 0 to 9999."""
+    try:
+        value = int(cell) if len(cell) == 4 else -1
+    except ValueError:
+        return None
+    return value if 0 <= value <= 9999 else None
+
+
+def _yearmonth(cell: str) -> tuple[int, int] | None:
+    """YYYY-MM: two parts that int() reads, the month 1 to 12."""
+    parts = cell.split("-")
+    try:
+        year, month = (int(p) for p in parts) if len(parts) == 2 else (0, 0)
+    except ValueError:
+        return None
+    return (year, month) if 1 <= month <= 12 else None
+
+
+def _datetime(form: object) -> Callable[[str], object]:
+    from dateutil import parser
+
+    def read(cell: str) -> object:
+        try:
+            if form == "default":
+                # frictionless asks for at least YYYY-MM-DDThh:mm:ss before ISO parsing.
+                return parser.isoparse(cell) if len(cell) >= 19 and cell[16] == ":" else None
+            if form == "any":
+                return parser.parse(cell)
+            return dt.datetime.strptime(cell, str(form))
+        except (ValueError, OverflowError, TypeError):
+            return None
+
+    return read
+
+
+def _time(form: object) -> Callable[[str], object]:
+    from dateutil import parser
+
+    def read(cell: str) -> object:
+        try:
+            if form == "default":
+                # At least hh:mm:ss, read as the time of an ISO datetime.
+                return parser.isoparse(f"2000-01-01T{cell}").timetz() if len(cell) >= 8 and cell[5] == ":" \
+                    else None
+            if form == "any":
+                return parser.parse(cell).timetz()
+            return dt.datetime.strptime(cell, str(form)).timetz()
+        except (ValueError, OverflowError, TypeError):
+            return None
+
+    return read
+
+
+def _date(form: object) -> Callable[[str], object]:
+    from dateutil import parser
+
+    def read(cell: str) -> object:
+        try:
+            return parser.parse(cell).date() if form == "any" else dt.datetime.strptime(cell, str(form)).date()
+        except (ValueError, OverflowError, TypeError):
+            return None
+
+    return read
+
+
+_FORMS = {"year": " (YYYY)", "yearmonth": " (YYYY-MM)", "datetime": " (YYYY-MM-DDThh:mm:ss)", "time": " (hh:mm:ss)"}
 
 
 def _flag(cells: pd.Series, name: str, code: str, message: str, bad: list[BadCell]) -> None:

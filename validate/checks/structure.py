@@ -1,4 +1,4 @@
-"""Structure: the descriptor against the Data Package v2 profile, the tables the package needs,
+"""Structure: the descriptor against its Data Package profile (v2, or v1 without $schema), the tables the package needs,
 archived texts that read as text, and cells a spreadsheet would run as formulas."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from validate.findings import Finding, finding
 from validate.jsonlines import JsonPath
 from validate.loading import path_problem, resource_label
-from validate.loading.profile import profile_finding
+from validate.loading.profile import profile_finding, standard_version
 from validate.model import DESCRIPTOR, Package
 from validate.text import line_of_offset
 
@@ -27,31 +27,36 @@ _FORMULA = r"^[=+\-@\t\r]"
 
 
 def check_descriptor(pkg: Package) -> Iterator[Finding]:
-    """datapackage.json conforms to the Data Package v2 profile, checked offline."""
+    """The descriptor conforms to the profile of its Data Package version, checked offline.
+
+    Without $schema (or with the v1 one) that is v1, as frictionless 5 reads it: a v1
+    package may name a one-field key as a string and give resources legacy profiles.
+    """
     if pkg.descriptor is None:
         return
+    file = pkg.descriptor_name
     yield from _custom_profiles(pkg)
     try:
         found = list(_profile_findings(pkg, _offline_copy(pkg)))
     except RecursionError:
-        found = [finding("descriptor-invalid", DESCRIPTOR, 1, None,
-                         "the descriptor is nested too deeply to check")]
+        found = [finding("descriptor-invalid", file, 1, None, "the descriptor is nested too deeply to check")]
     except Exception as error:  # frictionless raises its own and jsonschema's exceptions
-        found = [finding("descriptor-profile", DESCRIPTOR, None, None, f"profile check failed: {error}")]
+        found = [finding("descriptor-profile", file, None, None, f"profile check failed: {error}")]
     yield from found
 
 
 def _custom_profiles(pkg: Package) -> Iterator[Finding]:
     """A custom $schema or legacy profile is reported: the validator never fetches one."""
     assert pkg.descriptor is not None
-    if not _named(pkg.descriptor.get("$schema"), PROFILES):
-        yield finding("descriptor-profile", DESCRIPTOR, pkg.json_line(DESCRIPTOR, ("$schema",)), "$schema",
+    file = pkg.descriptor_name
+    if "$schema" in pkg.descriptor and not _named(pkg.descriptor["$schema"], PROFILES):
+        yield finding("descriptor-profile", file, pkg.json_line(file, ("$schema",)), "$schema",
                       f"$schema is {pkg.descriptor.get('$schema')!r}; expected "
                       f"'{V2_PROFILE}' (custom profiles are not fetched)")
     for path, value in _legacy_profiles(pkg.descriptor):
         index = int(path[1]) if path else 0
         field_ = f"{resource_label(pkg.descriptor['resources'][index], index)}.profile" if path else "profile"
-        yield finding("descriptor-profile", DESCRIPTOR, pkg.json_line(DESCRIPTOR, (*path, "profile")), field_,
+        yield finding("descriptor-profile", file, pkg.json_line(file, (*path, "profile")), field_,
                       f"profile {value!r} is not a standard profile name (custom profiles are not fetched)")
 
 
@@ -77,18 +82,19 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
     from frictionless import Resource
     from frictionless.metadata import ValidationContext  # type: ignore[attr-defined]
 
+    file = pkg.descriptor_name
     resources = descriptor.get("resources")
     shell = dict(descriptor)
     if isinstance(resources, list):
         # Resources are checked one by one below, where an error can say which resource it is;
         # placeholders with unique names also leave duplicate names to the loader's finding.
-        shell["resources"] = [{"name": f"resource-{i}", "path": "placeholder.csv"}
-                              if isinstance(r, dict) else r for i, r in enumerate(resources)]
+        # They keep a resource's standard profile, which a v1 tabular-data-package requires.
+        shell["resources"] = [_placeholder(r, i) if isinstance(r, dict) else r for i, r in enumerate(resources)]
     for error in FrictionlessPackage.metadata_validate(shell):
-        yield profile_finding(pkg, DESCRIPTOR, (), "", error)
+        yield profile_finding(pkg, file, (), "", error)
     if not isinstance(resources, list):
         return
-    context = ValidationContext(datapackage_version="v2")
+    context = ValidationContext(datapackage_version=standard_version(descriptor))
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict):
             continue
@@ -97,7 +103,15 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
             # The loader checks each schema against the Table Schema profile, in its own file.
             resource = {**resource, "schema": {"fields": []}}
         for error in Resource.metadata_validate(resource, context=context):
-            yield profile_finding(pkg, DESCRIPTOR, ("resources", index), f"{label}.", error)
+            yield profile_finding(pkg, file, ("resources", index), f"{label}.", error)
+
+
+def _placeholder(resource: dict[str, Any], index: int) -> dict[str, Any]:
+    """A valid stand-in for a resource, keeping the standard profile a v1 tabular-data-package requires."""
+    stand_in: dict[str, Any] = {"name": f"resource-{index}", "path": "placeholder.csv"}
+    if _named(resource.get("profile"), NAMED_PROFILES):
+        stand_in.update(profile=resource["profile"], schema={"fields": []})
+    return stand_in
 
 
 def _offline_copy(pkg: Package) -> dict[str, Any]:
@@ -105,7 +119,7 @@ def _offline_copy(pkg: Package) -> dict[str, Any]:
     paths blanked, a custom $schema replaced and custom legacy profiles dropped."""
     assert pkg.descriptor is not None
     descriptor = copy.deepcopy(pkg.descriptor)
-    if not _named(descriptor.get("$schema"), PROFILES):
+    if "$schema" in descriptor and not _named(descriptor["$schema"], PROFILES):
         descriptor["$schema"] = V2_PROFILE
     for path, _ in list(_legacy_profiles(descriptor)):
         owner = descriptor if not path else descriptor["resources"][path[1]]

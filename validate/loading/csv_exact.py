@@ -7,15 +7,21 @@ import io
 
 from validate.findings import finding
 from validate.loading.csv_fast import Parsed
+from validate.loading.dialect import Dialect
 from validate.model import Package
 
 
-def parse_exact(data: bytes, path: str, pkg: Package) -> Parsed | None:
-    """Header, cells as strings and row lines, with a finding per row the reader cannot keep."""
+def parse_exact(data: bytes, path: str, pkg: Package, dialect: Dialect) -> Parsed | None:
+    """Header, cells as strings and row lines, with a finding per row the reader cannot keep.
+
+    Rows whose first cell starts with the dialect's comment character are skipped, as
+    frictionless skips them; without a header row the first row is data and also the header
+    returned, for its width only.
+    """
     import numpy as np
     import pandas as pd
 
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True, **dialect.csv_options())
     rows: list[list[str]] = []
     lines: list[int] = []
     header: list[str] | None = None
@@ -24,9 +30,12 @@ def parse_exact(data: bytes, path: str, pkg: Package) -> Parsed | None:
         for row in reader:
             start = previous + 1
             previous = reader.line_num
+            if dialect.comment_char and row and row[0].startswith(dialect.comment_char):
+                continue
             if header is None:
                 header = row
-                continue
+                if dialect.header:
+                    continue
             if len(row) != len(header):
                 what = "an empty line" if not row else f"{len(row)} cells; the header has {len(header)}"
                 if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from validate.loading.dialect import Dialect
 
 if TYPE_CHECKING:
     import numpy as np
@@ -11,13 +13,21 @@ if TYPE_CHECKING:
 Parsed = tuple[list[str], "pd.DataFrame", "np.ndarray"]
 
 
-def parse_fast(data: bytes) -> Parsed | None:
-    """Header, cells as strings and row lines; None when the file needs the exact, slower reader."""
+def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
+    """Header, cells as strings and row lines; None when the file needs the exact, slower reader.
+
+    Without a header row (dialect header false) the first row is data, and the header
+    returned is that row, for its width only.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    if not dialect.fast:
+        return None
     ragged: list[object] = []
+    syntax: dict[str, Any] = {"delimiter": dialect.delimiter, "quote_char": dialect.quote_char or False,
+                              "double_quote": dialect.double_quote, "escape_char": dialect.escape_char or False}
 
     def on_invalid(row: object) -> str:
         ragged.append(row)
@@ -27,7 +37,7 @@ def parse_fast(data: bytes) -> Parsed | None:
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid, **syntax),
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
                 column_types={}, auto_dict_encode=False,
@@ -43,18 +53,19 @@ def parse_fast(data: bytes) -> Parsed | None:
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, **syntax),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in table.column_names},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
     header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
-    body = table.slice(1)
+    first = 1 if dialect.header else 0
+    body = table.slice(first)
     newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if newlines != table.num_rows:
         return None  # a quoted field spans lines: only the exact reader knows each row's line
     frame = body.to_pandas()
     frame.columns = range(len(header))
-    lines = np.arange(2, body.num_rows + 2)
+    lines = np.arange(first + 1, body.num_rows + first + 1)
     return header, frame, lines

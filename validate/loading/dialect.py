@@ -1,0 +1,64 @@
+"""A resource's CSV dialect: the properties of the Data Package CSV Dialect that frictionless reads too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one delimited file is written; the defaults are RFC 4180 with a header row."""
+
+    delimiter: str = ","
+    quote_char: str | None = '"'
+    double_quote: bool = True
+    escape_char: str | None = None
+    skip_initial_space: bool = False
+    header: bool = True
+    comment_char: str | None = None
+
+    @property
+    def fast(self) -> bool:
+        """Arrow's reader can read it: it neither skips initial spaces nor comment rows."""
+        return not self.skip_initial_space and self.comment_char is None
+
+    def csv_options(self) -> dict[str, Any]:
+        """Keyword arguments for csv.reader."""
+        import csv
+
+        quoting = csv.QUOTE_MINIMAL if self.quote_char else csv.QUOTE_NONE
+        return {"delimiter": self.delimiter, "quotechar": self.quote_char, "doublequote": self.double_quote,
+                "escapechar": self.escape_char, "skipinitialspace": self.skip_initial_space, "quoting": quoting}
+
+
+def read_dialect(resource: dict[str, Any]) -> Dialect:
+    """The resource's dialect; a property of the wrong type or length is left at its default.
+
+    frictionless reads `format: tsv` as tab-separated, and a dialect's CSV properties either
+    flat (Data Package v1 and v2) or under "csv" (frictionless 5's own form). A dialect given
+    as a path is not opened (the structure check leaves it out too): the defaults stand.
+    """
+    declared = resource.get("dialect")
+    dialect: dict[str, Any] = dict(declared) if isinstance(declared, dict) else {}
+    if isinstance(dialect.get("csv"), dict):
+        dialect = {**dialect, **dialect["csv"]}
+    default = "\t" if resource.get("format") == "tsv" else ","
+    return Dialect(
+        delimiter=_char(dialect.get("delimiter")) or default,
+        quote_char=_char(dialect.get("quoteChar"), '"'),
+        double_quote=_flag(dialect.get("doubleQuote"), True),
+        escape_char=_char(dialect.get("escapeChar"), None),
+        skip_initial_space=_flag(dialect.get("skipInitialSpace"), False),
+        header=_flag(dialect.get("header"), True),
+        comment_char=_char(dialect.get("commentChar"), None),
+    )
+
+
+def _char(value: object, default: str | None = None) -> str | None:
+    """A one-character string, else the default (the csv module accepts nothing longer)."""
+    return value if isinstance(value, str) and len(value) == 1 and value not in "\r\n" else default
+
+
+def _flag(value: object, default: bool) -> bool:
+    return value if isinstance(value, bool) else default
