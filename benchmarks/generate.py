@@ -42,11 +42,43 @@ METRICS = (
     ("children_safeguarded", "children safeguarded"),
     ("children_at_immediate_risk", "children at immediate risk"),
 )
-OUTCOME_FIELDS = ["outcome_id", "source_id", "operation_id", "metric_id", "number", "qualifier",
-                  "qualifier_text", "rounding_unit", "breakdown_dimension", "breakdown_value",
-                  "position", "line", "quote"]
-SYLLABLES = ["ka", "vo", "lu", "me", "ri", "sa", "to", "ne", "di", "pa",
-             "mo", "fe", "gu", "la", "ze", "bi", "ro", "ta", "ni", "co"]
+OUTCOME_FIELDS = [
+    "outcome_id",
+    "source_id",
+    "operation_id",
+    "metric_id",
+    "number",
+    "qualifier",
+    "qualifier_text",
+    "rounding_unit",
+    "breakdown_dimension",
+    "breakdown_value",
+    "position",
+    "line",
+    "quote",
+]
+SYLLABLES = [
+    "ka",
+    "vo",
+    "lu",
+    "me",
+    "ri",
+    "sa",
+    "to",
+    "ne",
+    "di",
+    "pa",
+    "mo",
+    "fe",
+    "gu",
+    "la",
+    "ze",
+    "bi",
+    "ro",
+    "ta",
+    "ni",
+    "co",
+]
 FIRST_NAMES = ["Alex", "Sam", "Jordan", "Morgan", "Casey", "Robin", "Jamie", "Taylor", "Drew", "Kim"]
 RANKS = ["Assistant Chief Constable", "Detective Chief Superintendent", "Chief Constable"]
 SAYINGS = [
@@ -59,8 +91,20 @@ OFFENCES = [
     "attempting to meet a child following sexual grooming",
     "distributing indecent photographs of children",
 ]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 # (defect kind, finding code, table, field): each yields exactly one error finding.
 DEFECT_KINDS = (
     ("quote-word", "quote-not-in-source", "outcomes", "quote"),
@@ -135,9 +179,11 @@ def group_clauses(name: str, phrase: str, value: int, rng: random.Random) -> lis
     hundreds = (value + 50) // 100 * 100
     more, over = value - rng.randint(2, 50), value - rng.randint(2, 80)
     least, fewer = value - rng.randint(0, 30), value - rng.randint(0, 60)
-    last = (("hundreds", 100, "hundreds of", "", f"hundreds of {phrase} in all")
-            if 200 <= value < 1000 else
-            ("at_least", fewer, "no fewer than", "", f"no fewer than {fewer:,} {phrase}"))
+    last = (
+        ("hundreds", 100, "hundreds of", "", f"hundreds of {phrase} in all")
+        if 200 <= value < 1000
+        else ("at_least", fewer, "no fewer than", "", f"no fewer than {fewer:,} {phrase}")
+    )
     return [
         ("exact", value, "", "", f"Operation {name} made {value:,} {phrase}"),
         ("more_than", more, "more than", "", f"more than {more:,} {phrase}"),
@@ -190,8 +236,24 @@ def build(rows: int, seed: int) -> tuple[Tables, list[Source]]:
         line = source.add("; ".join(c[4] for c in clauses) + ".")
         for slot, (qualifier, number, text, unit, clause) in enumerate(clauses):
             position = "headline" if qualifier == "rounded" else "body"
-            tables.append("outcomes", [f"out-{group:07d}-{slot}", source.source_id, operation_id, metric_id,
-                                       number, qualifier, text, unit, "", "", position, line, clause])
+            tables.append(
+                "outcomes",
+                [
+                    f"out-{group:07d}-{slot}",
+                    source.source_id,
+                    operation_id,
+                    metric_id,
+                    number,
+                    qualifier,
+                    text,
+                    unit,
+                    "",
+                    "",
+                    position,
+                    line,
+                    clause,
+                ],
+            )
         written += len(clauses)
     for source in sources:
         people_and_cases(source, tables, rng)
@@ -202,9 +264,19 @@ def operation_row(index: int, operation_id: str, name: str) -> list[Any]:
     """An operations row: a year-long period that follows on from the previous one in its series."""
     series, position = divmod(index, OPERATIONS_PER_SERIES)
     start = 2014 + position
-    return [operation_id, f"Operation {name}", f"series-{series:05d}", "National Police Chiefs’ Council",
-            "", "England and Wales", f"{start}-04", f"{start + 1}-03", "one year", "P1Y",
-            f"A synthetic year of covert work against online child sexual abuse (Operation {name})."]
+    return [
+        operation_id,
+        f"Operation {name}",
+        f"series-{series:05d}",
+        "National Police Chiefs’ Council",
+        "",
+        "England and Wales",
+        f"{start}-04",
+        f"{start + 1}-03",
+        "one year",
+        "P1Y",
+        f"A synthetic year of covert work against online child sexual abuse (Operation {name}).",
+    ]
 
 
 def people_and_cases(source: Source, tables: Tables, rng: random.Random) -> None:
@@ -218,34 +290,90 @@ def people_and_cases(source: Source, tables: Tables, rng: random.Random) -> None
         rank = RANKS[number % len(RANKS)]
         attribution = f"{rank} {name}, lead for online child protection in bulletin {source.index + 1}"
         line = source.add(attribution + ", said:")
-        tables.append("officials", [person_id, source.source_id, name, rank, "lead for online child protection",
-                                    "", "police", line, attribution])
+        tables.append(
+            "officials",
+            [
+                person_id,
+                source.source_id,
+                name,
+                rank,
+                "lead for online child protection",
+                "",
+                "police",
+                line,
+                attribution,
+            ],
+        )
         for said in range(QUOTES_PER_OFFICIAL):
             operation = source.operations[(number + said) % len(source.operations)]
             text = f"{SAYINGS[said]}, {name} said of {operation.replace('-', ' ')}"
             line = source.add(f"“{text},” the bulletin reports.")
-            tables.append("quotes", [f"quote-{source.index:05d}-{number}-{said}", person_id, source.source_id,
-                                     operation, line, "direct", text])
+            tables.append(
+                "quotes",
+                [
+                    f"quote-{source.index:05d}-{number}-{said}",
+                    person_id,
+                    source.source_id,
+                    operation,
+                    line,
+                    "direct",
+                    text,
+                ],
+            )
     for number in range(CASES_PER_SOURCE):
         year = rng.randint(2019, 2023)
         custody, licence = rng.randint(2, 12), rng.randint(3, 8)
         offence = OFFENCES[number % len(OFFENCES)]
-        quote = (f"In {year}, a man was sentenced to {custody} years’ imprisonment with an extended "
-                 f"{licence}-year licence period")
+        quote = (
+            f"In {year}, a man was sentenced to {custody} years’ imprisonment with an extended "
+            f"{licence}-year licence period"
+        )
         line = source.add(f"{quote} for {offence}.")
         operation = source.operations[number % len(source.operations)]
-        tables.append("cases", [f"case-{source.index:05d}-{number}", source.source_id, operation, line, quote,
-                                offence, str(year - 1), f"{year - 1}-{rng.randint(1, 12):02d}", str(year), "guilty",
-                                custody, "years", licence, "years", "", "", "not_stated", ""])
+        tables.append(
+            "cases",
+            [
+                f"case-{source.index:05d}-{number}",
+                source.source_id,
+                operation,
+                line,
+                quote,
+                offence,
+                str(year - 1),
+                f"{year - 1}-{rng.randint(1, 12):02d}",
+                str(year),
+                "guilty",
+                custody,
+                "years",
+                licence,
+                "years",
+                "",
+                "",
+                "not_stated",
+                "",
+            ],
+        )
 
 
 def source_row(source: Source, data: bytes) -> list[Any]:
     """A sources row recording the archived text's sha256 and size."""
     month, day = source.index % 12, source.index % 28 + 1
-    return [source.source_id, f"Online child protection results, bulletin {source.index + 1}",
-            "Synthetic Police News", "Footer: 'Synthetic Police News'", "", "", f"2024-{month + 1:02d}-{day:02d}",
-            f"{day} {MONTHS[month]} 2024", "false", "", source.archive_path,
-            hashlib.sha256(data).hexdigest(), len(data), "Generated for benchmarking."]
+    return [
+        source.source_id,
+        f"Online child protection results, bulletin {source.index + 1}",
+        "Synthetic Police News",
+        "Footer: 'Synthetic Police News'",
+        "",
+        "",
+        f"2024-{month + 1:02d}-{day:02d}",
+        f"{day} {MONTHS[month]} 2024",
+        "false",
+        "",
+        source.archive_path,
+        hashlib.sha256(data).hexdigest(),
+        len(data),
+        "Generated for benchmarking.",
+    ]
 
 
 def inject(tables: Tables, sources: list[Source], count: int, rng: random.Random) -> list[dict[str, Any]]:
@@ -268,8 +396,16 @@ def inject(tables: Tables, sources: list[Source], count: int, rng: random.Random
             if index >= len(groups):
                 raise SystemExit(f"too few full groups for {count} defects")
             position, description = mutate_outcome(outcomes, groups[index], kind, index)
-        manifest.append({"kind": kind, "code": code, "file": f"data/{table}.csv", "line": position + 2,
-                         "field": field_name, "description": description})
+        manifest.append(
+            {
+                "kind": kind,
+                "code": code,
+                "file": f"data/{table}.csv",
+                "line": position + 2,
+                "field": field_name,
+                "description": description,
+            }
+        )
     return sorted(manifest, key=lambda m: (m["file"], m["line"]))
 
 
@@ -330,9 +466,13 @@ def descriptor(sources: list[Source], archives: dict[str, bytes]) -> dict[str, A
     for source in sources:
         data = archives[source.archive_path]
         resource = copy.deepcopy(template)
-        resource.update(name=f"archive-{source.source_id}", path=source.archive_path,
-                        title=f"Archived text: bulletin {source.index + 1}",
-                        hash="sha256:" + hashlib.sha256(data).hexdigest(), bytes=len(data))
+        resource.update(
+            name=f"archive-{source.source_id}",
+            path=source.archive_path,
+            title=f"Archived text: bulletin {source.index + 1}",
+            hash="sha256:" + hashlib.sha256(data).hexdigest(),
+            bytes=len(data),
+        )
         out["resources"].append(resource)
     return out
 
@@ -364,13 +504,23 @@ def generate(out: Path, rows: int, defects: int = 0, seed: int = 0) -> list[dict
     shutil.copytree(ROOT / "schemas", out / "schemas")
     for name in ("metrics", "qualifiers"):
         shutil.copyfile(ROOT / "data" / f"{name}.csv", out / "data" / f"{name}.csv")
-    for name in ("sources", "operations", "outcomes", "officials", "quotes", "cases",
-                 "discrepancies", "discrepancy_outcomes", "corrections"):
+    for name in (
+        "sources",
+        "operations",
+        "outcomes",
+        "officials",
+        "quotes",
+        "cases",
+        "discrepancies",
+        "discrepancy_outcomes",
+        "corrections",
+    ):
         write_csv(out / "data" / f"{name}.csv", schema_header(name), tables.rows.get(name, []))
     for path, data in archives.items():
         (out / path).write_bytes(data)
-    (out / "datapackage.json").write_text(json.dumps(descriptor(sources, archives), indent=2,
-                                                     ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "datapackage.json").write_text(
+        json.dumps(descriptor(sources, archives), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     if defects:
         (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -390,8 +540,11 @@ def main(argv: list[str] | None = None) -> int:
     """Generate the package and say what was written."""
     args = parse_args(argv)
     manifest = generate(args.out, args.rows, args.defects, args.seed)
-    print(f"wrote {args.rows} outcome rows to {args.out}"
-          + (f" with {len(manifest)} defects listed in {MANIFEST}" if manifest else ""), file=sys.stderr)
+    print(
+        f"wrote {args.rows} outcome rows to {args.out}"
+        + (f" with {len(manifest)} defects listed in {MANIFEST}" if manifest else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -86,8 +86,14 @@ def run_once(command: list[str], cwd: Path) -> Run:
         else:
             wrapped = [sys.executable, "-c", _WRAPPER, *command]
         start = time.perf_counter()
-        done = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.PIPE if not GNU_TIME.exists()
-                              else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, check=False)
+        done = subprocess.run(
+            wrapped,
+            cwd=cwd,
+            stdout=subprocess.PIPE if not GNU_TIME.exists() else subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            check=False,
+        )
         seconds = time.perf_counter() - start
         if GNU_TIME.exists():
             text = Path(report.name).read_text()
@@ -104,8 +110,12 @@ def run_once(command: list[str], cwd: Path) -> Run:
 def measure(command: list[str], cwd: Path, repeat: int) -> Measure:
     """Median wall time and peak memory over `repeat` cold runs."""
     runs = [run_once(command, cwd) for _ in range(repeat)]
-    return Measure(statistics.median(r.seconds for r in runs), statistics.median(r.peak_mb for r in runs),
-                   tuple(r.code for r in runs), repeat)
+    return Measure(
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.peak_mb for r in runs),
+        tuple(r.code for r in runs),
+        repeat,
+    )
 
 
 def frictionless_bin() -> str:
@@ -139,8 +149,11 @@ def bench_size(rows: int, repeat: int, slow_repeat: int, log: bool = True) -> Si
             raise SystemExit(f"validate exited {ours.codes} on the generated valid package of {rows} rows")
         theirs = measure(frictionless_command(package), ROOT, slow_repeat if rows >= TARGET_ROWS else repeat)
     if log:
-        print(f"{rows:>9,} rows: ours {ours.seconds:.2f} s {ours.peak_mb:.0f} MB, frictionless "
-              f"{theirs.seconds:.2f} s {theirs.peak_mb:.0f} MB", file=sys.stderr)
+        print(
+            f"{rows:>9,} rows: ours {ours.seconds:.2f} s {ours.peak_mb:.0f} MB, frictionless "
+            f"{theirs.seconds:.2f} s {theirs.peak_mb:.0f} MB",
+            file=sys.stderr,
+        )
     return SizeResult(rows, generated, ours, theirs)
 
 
@@ -155,7 +168,7 @@ def machine() -> dict[str, str]:
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
         found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
-        ram = f"{int(found.group(1)) / 1024 ** 2:.1f} GiB" if found else ram
+        ram = f"{int(found.group(1)) / 1024**2:.1f} GiB" if found else ram
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "cpus": str(cores),
@@ -175,10 +188,12 @@ def machine() -> dict[str, str]:
 def revision() -> str:
     """The commit the validator was measured at, flagged when validate/ had uncommitted edits."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "validate"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "validate"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" with uncommitted changes in validate/" if dirty else "")
@@ -193,13 +208,20 @@ def growth_rows(results: list[SizeResult]) -> list[tuple[int, int, float, float]
     """(smaller rows, larger rows, our time ratio, frictionless time ratio) for consecutive sizes."""
     out = []
     for small, large in itertools.pairwise(results):
-        out.append((small.rows, large.rows, large.ours.seconds / small.ours.seconds,
-                    large.frictionless.seconds / small.frictionless.seconds))
+        out.append(
+            (
+                small.rows,
+                large.rows,
+                large.ours.seconds / small.ours.seconds,
+                large.frictionless.seconds / small.frictionless.seconds,
+            )
+        )
     return out
 
 
-def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Measure,
-             info: dict[str, str], command: str) -> str:
+def markdown(
+    results: list[SizeResult], real: tuple[Measure, Measure], help_: Measure, info: dict[str, str], command: str
+) -> str:
     """The README section: machine, table, growth and the targets met or not."""
     ours_real, theirs_real = real
     lines = [
@@ -228,7 +250,8 @@ def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Me
         lines.append(
             f"| generated | {r.rows:,} | {r.ours.seconds:.2f} | {r.frictionless.seconds:.2f} | "
             f"{r.frictionless.seconds / r.ours.seconds:.2f}× | {r.ours.peak_mb:.0f} | "
-            f"{r.frictionless.peak_mb:.0f} | {r.ours.runs} / {r.frictionless.runs} |")
+            f"{r.frictionless.peak_mb:.0f} | {r.ours.runs} / {r.frictionless.runs} |"
+        )
     lines += ["", f"`python -m validate --help`: {help_.seconds:.3f} s (median of {help_.runs}).", ""]
     growth = growth_rows(results)
     if growth:
@@ -236,34 +259,51 @@ def markdown(results: list[SizeResult], real: tuple[Measure, Measure], help_: Me
         lines += [f"| {a:,} → {b:,} (×{b / a:g}) | {o:.2f}× | {f:.2f}× |" for a, b, o, f in growth]
         lines.append("")
     lines += targets(results, real, help_, growth)
-    lines += ["", "Regenerate this section (the 1,000,000-row runs take several minutes) with:", "",
-              "```sh", command, "```", ""]
+    lines += [
+        "",
+        "Regenerate this section (the 1,000,000-row runs take several minutes) with:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
-def targets(results: list[SizeResult], real: tuple[Measure, Measure], help_: Measure,
-            growth: list[tuple[int, int, float, float]]) -> list[str]:
+def targets(
+    results: list[SizeResult],
+    real: tuple[Measure, Measure],
+    help_: Measure,
+    growth: list[tuple[int, int, float, float]],
+) -> list[str]:
     """One bullet per target of the issue, with the number that decides it."""
     ours_real, theirs_real = real
     ratio = ours_real.seconds / theirs_real.seconds
-    out = ["Targets:", "",
-           f"- Real package, cold: ours {ours_real.seconds:.2f} s is {ratio:.2f}× frictionless "
-           f"({theirs_real.seconds:.2f} s); target ≤ {REAL_RATIO_MAX}×: {verdict(ratio <= REAL_RATIO_MAX)}.",
-           f"- `--help`: {help_.seconds:.3f} s; target ≤ {HELP_MAX_SECONDS} s: "
-           f"{verdict(help_.seconds <= HELP_MAX_SECONDS)}."]
+    out = [
+        "Targets:",
+        "",
+        f"- Real package, cold: ours {ours_real.seconds:.2f} s is {ratio:.2f}× frictionless "
+        f"({theirs_real.seconds:.2f} s); target ≤ {REAL_RATIO_MAX}×: {verdict(ratio <= REAL_RATIO_MAX)}.",
+        f"- `--help`: {help_.seconds:.3f} s; target ≤ {HELP_MAX_SECONDS} s: "
+        f"{verdict(help_.seconds <= HELP_MAX_SECONDS)}.",
+    ]
     big = [r for r in results if r.rows >= TARGET_ROWS]
     if big:
         r = big[0]
         speedup = r.frictionless.seconds / r.ours.seconds
-        out.append(f"- {r.rows:,} rows: ours is {speedup:.2f}× as fast as frictionless; target ≥ "
-                   f"{SPEEDUP_MIN:g}×: {verdict(speedup >= SPEEDUP_MIN)}. Peak memory {r.ours.peak_mb:.0f} MB; "
-                   f"target ≤ {MEMORY_MAX_MB:.0f} MB: {verdict(r.ours.peak_mb <= MEMORY_MAX_MB)}.")
+        out.append(
+            f"- {r.rows:,} rows: ours is {speedup:.2f}× as fast as frictionless; target ≥ "
+            f"{SPEEDUP_MIN:g}×: {verdict(speedup >= SPEEDUP_MIN)}. Peak memory {r.ours.peak_mb:.0f} MB; "
+            f"target ≤ {MEMORY_MAX_MB:.0f} MB: {verdict(r.ours.peak_mb <= MEMORY_MAX_MB)}."
+        )
     else:
         out.append(f"- {TARGET_ROWS:,} rows: not measured in this run.")
     tenfold = [(a, b, o) for a, b, o, _ in growth if b == 10 * a]
     for a, b, o in tenfold:
-        out.append(f"- {a:,} → {b:,} rows costs {o:.2f}× the time; target ≤ {GROWTH_MAX:g}×: "
-                   f"{verdict(o <= GROWTH_MAX)}.")
+        out.append(
+            f"- {a:,} → {b:,} rows costs {o:.2f}× the time; target ≤ {GROWTH_MAX:g}×: {verdict(o <= GROWTH_MAX)}."
+        )
     return out
 
 
@@ -276,11 +316,16 @@ def count_outcomes(root: Path) -> int:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000",
-                        help="comma-separated outcome row counts to generate")
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated outcome row counts to generate"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="cold runs per measurement (median taken)")
-    parser.add_argument("--slow-repeat", type=int, default=None,
-                        help=f"runs of frictionless at {TARGET_ROWS:,}+ rows (default: --repeat)")
+    parser.add_argument(
+        "--slow-repeat",
+        type=int,
+        default=None,
+        help=f"runs of frictionless at {TARGET_ROWS:,}+ rows (default: --repeat)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown section here")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers as JSON here")
     return parser.parse_args(argv)
@@ -306,9 +351,20 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
     if args.json:
-        raw = {"machine": machine(), "help": help_.__dict__, "real": [m.__dict__ for m in real],
-               "sizes": [{"rows": r.rows, "generate_seconds": r.generate_seconds, "ours": r.ours.__dict__,
-                          "frictionless": r.frictionless.__dict__} for r in results]}
+        raw = {
+            "machine": machine(),
+            "help": help_.__dict__,
+            "real": [m.__dict__ for m in real],
+            "sizes": [
+                {
+                    "rows": r.rows,
+                    "generate_seconds": r.generate_seconds,
+                    "ours": r.ours.__dict__,
+                    "frictionless": r.frictionless.__dict__,
+                }
+                for r in results
+            ],
+        }
         args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
     return 0
 

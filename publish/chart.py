@@ -194,9 +194,7 @@ def _groups(figures: Sequence[Plotted], metric_order: Sequence[str]) -> list[lis
     return [[f for f in figures if _group_key(f, metric_order) == key] for key in keys]
 
 
-def _draw_panel(
-    ax: Axes, title: str, groups: list[list[Plotted]], metric_labels: dict[str, str]
-) -> None:
+def _draw_panel(ax: Axes, title: str, groups: list[list[Plotted]], metric_labels: dict[str, str]) -> None:
     """Draw one operation: a row group per metric, one line per figure."""
     y = 0
     ticks: list[float] = []
@@ -246,9 +244,7 @@ class _KindHandler:
         self.kind = kind
         self.qualifier = qualifier
 
-    def legend_artist(
-        self, legend: Legend, orig_handle: Any, fontsize: float, handlebox: Any
-    ) -> Artist:
+    def legend_artist(self, legend: Legend, orig_handle: Any, fontsize: float, handlebox: Any) -> Artist:
         """Add the sample artists to the legend's handle box."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import FancyArrowPatch
@@ -260,22 +256,14 @@ class _KindHandler:
         if self.kind == "exact":
             artists.append(Line2D([(left + right) / 2], [y], marker="o", color=colour, ls=""))
         elif self.kind == "lower_bound":
-            artists.append(
-                FancyArrowPatch(
-                    (left, y), (right, y), arrowstyle="-|>", mutation_scale=9, color=colour
-                )
-            )
+            artists.append(FancyArrowPatch((left, y), (right, y), arrowstyle="-|>", mutation_scale=9, color=colour))
             face = colour if self.qualifier == "at_least" else "white"
             artists.append(Line2D([left], [y], marker="o", color=colour, mfc=face, ls=""))
         else:
             artists.append(Line2D([left, right], [y, y], color=colour, lw=2.2))
-            artists.append(
-                Line2D([left, right], [y, y], marker="|", ms=9, mew=1.6, color=colour, ls="")
-            )
+            artists.append(Line2D([left, right], [y, y], marker="|", ms=9, mew=1.6, color=colour, ls=""))
             if self.qualifier != "hundreds":
-                artists.append(
-                    Line2D([(left + right) / 2], [y], marker="D", ms=5, color=colour, ls="")
-                )
+                artists.append(Line2D([(left + right) / 2], [y], marker="D", ms=5, color=colour, ls=""))
         for artist in artists:
             handlebox.add_artist(artist)
         return artists[0]
@@ -296,8 +284,7 @@ def _add_legend(fig: Figure) -> None:
 
     handles = [Line2D([], [], label=label) for _, _, label in LEGEND]
     handler_map = {
-        handle: _KindHandler(kind, qualifier)
-        for handle, (kind, qualifier, _) in zip(handles, LEGEND, strict=True)
+        handle: _KindHandler(kind, qualifier) for handle, (kind, qualifier, _) in zip(handles, LEGEND, strict=True)
     }
     fig.legend(
         handles=handles,
@@ -327,19 +314,13 @@ def _render(package: Package, figures: Sequence[Plotted], out: Path) -> tuple[st
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    metric_labels = {
-        str(row["metric_id"]): str(row["label"]) for row in read_rows(package, "metrics")
-    }
+    metric_labels = {str(row["metric_id"]): str(row["label"]) for row in read_rows(package, "metrics")}
     panels = _layout(package, figures)
     slots = [sum(len(group) for group in groups) for _, groups in panels]
-    height = (
-        HEADER_INCHES + FOOTER_INCHES + sum(SLOT_INCHES * n + PANEL_EXTRA_INCHES for n in slots)
-    )
+    height = HEADER_INCHES + FOOTER_INCHES + sum(SLOT_INCHES * n + PANEL_EXTRA_INCHES for n in slots)
     fig = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(
-        len(panels), 1, sharex=True, gridspec_kw={"height_ratios": slots}, squeeze=False
-    )
+    axes = fig.subplots(len(panels), 1, sharex=True, gridspec_kw={"height_ratios": slots}, squeeze=False)
     for ax, (title, groups) in zip(axes[:, 0], panels, strict=True):
         _draw_panel(ax, title, groups, metric_labels)
     bottom = axes[-1, 0]

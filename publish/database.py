@@ -71,8 +71,7 @@ def create_table_sql(package: Package, table: Table) -> str:
     lines.extend(f"UNIQUE {_column_list(key)}" for key in _referenced_keys(package, table))
     for fk in table.foreign_keys:
         lines.append(
-            f"FOREIGN KEY {_column_list(fk.fields)} "
-            f"REFERENCES {quote(fk.resource)} {_column_list(fk.reference_fields)}"
+            f"FOREIGN KEY {_column_list(fk.fields)} REFERENCES {quote(fk.resource)} {_column_list(fk.reference_fields)}"
         )
     body = ",\n  ".join(lines)
     return f"CREATE TABLE {quote(table.name)} (\n  {body}\n)"
@@ -84,9 +83,7 @@ def _load_table(connection: sqlite3.Connection, package: Package, table: Table) 
     names = [field.name for field in table.fields]
     placeholders = ", ".join("?" for _ in names)
     sql = f"INSERT INTO {quote(table.name)} {_column_list(names)} VALUES ({placeholders})"
-    connection.executemany(
-        sql, ([row[name] for name in names] for row in iter_rows(package, table))
-    )
+    connection.executemany(sql, ([row[name] for name in names] for row in iter_rows(package, table)))
 
 
 def foreign_key_violations(path: Path) -> list[tuple[str, int, str, int]]:

@@ -139,8 +139,11 @@ def _table(resource: Mapping[str, Any], loaded: validate.model.Table) -> Table:
         fields=tuple(_field(f) for f in schema["fields"]),
         primary_key=_as_tuple(schema.get("primaryKey")),
         foreign_keys=tuple(
-            ForeignKey(_as_tuple(fk.get("fields")), fk["reference"].get("resource") or loaded.name,
-                       _as_tuple(fk["reference"].get("fields")))
+            ForeignKey(
+                _as_tuple(fk.get("fields")),
+                fk["reference"].get("resource") or loaded.name,
+                _as_tuple(fk["reference"].get("fields")),
+            )
             for fk in foreign
         ),
         missing_values=tuple(v for v in schema.get("missingValues", [""]) if isinstance(v, str)),
@@ -163,10 +166,15 @@ def load_package(root: Path, options: Options | None = None) -> Package:
     name, version = _text(descriptor, "name"), _text(descriptor, "version")
     missing = [key for key, value in (("name", name), ("version", version)) if value is None]
     if name is None or version is None:
-        raise PackageError(f"datapackage.json has no {' or '.join(missing)}: a release is named "
-                           "<name>-<version>, so both are needed to publish")
-    tables = tuple(_table(r, model.tables[r["name"]]) for r in model.resources
-                   if isinstance(r.get("name"), str) and r["name"] in model.tables)
+        raise PackageError(
+            f"datapackage.json has no {' or '.join(missing)}: a release is named "
+            "<name>-<version>, so both are needed to publish"
+        )
+    tables = tuple(
+        _table(r, model.tables[r["name"]])
+        for r in model.resources
+        if isinstance(r.get("name"), str) and r["name"] in model.tables
+    )
     return Package(
         root=root,
         descriptor=descriptor,

@@ -47,8 +47,7 @@ def release_files(package: Package) -> dict[str, bytes]:
         if data is not None:
             files[path] = data
     if scratch.findings:
-        raise PackageError("the release cannot be built: " + "; ".join(
-            f"{f.message}" for f in scratch.findings))
+        raise PackageError("the release cannot be built: " + "; ".join(f"{f.message}" for f in scratch.findings))
     return files
 
 

@@ -48,8 +48,7 @@ def run(directory: Path, *args: str) -> tuple[int, dict[str, Any]]:
 
 def located(report: dict[str, Any], severities: tuple[str, ...] = ("error", "warning")) -> set[Located]:
     """The (code, file, line, field) of every finding of the given severities."""
-    return {(f["code"], f["file"], f["line"], f["field"])
-            for f in report["findings"] if f["severity"] in severities}
+    return {(f["code"], f["file"], f["line"], f["field"]) for f in report["findings"] if f["severity"] in severities}
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -64,8 +63,7 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
     path.write_bytes(buffer.getvalue().encode("utf-8"))
 
 
-def edit(directory: Path, table: str, key: str, field: str,
-         change: Callable[[str], str] | str) -> int:
+def edit(directory: Path, table: str, key: str, field: str, change: Callable[[str], str] | str) -> int:
     """Change one cell of the row whose first column is key; return that row's physical line."""
     path = directory / "data" / f"{table}.csv"
     rows = read_rows(path)

@@ -58,8 +58,15 @@ def run_step(workspace: Path, inputs: dict[str, str], summary: Path | None) -> s
     }
     if summary is not None:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step(RUN_STEP)["run"]],
-                          cwd=workspace, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step(RUN_STEP)["run"]],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
 
 
 def _unescape(value: str) -> str:
@@ -77,8 +84,15 @@ def annotations_in(output: str) -> set[Annotation]:
         if "file" not in props:
             continue
         code, _, field = _unescape(props["title"]).partition(" ")
-        found.add((match.group(1), code, _unescape(props["file"]),
-                   int(props["line"]) if "line" in props else None, field or None))
+        found.add(
+            (
+                match.group(1),
+                code,
+                _unescape(props["file"]),
+                int(props["line"]) if "line" in props else None,
+                field or None,
+            )
+        )
     return found
 
 
@@ -90,8 +104,9 @@ def summary_rows(text: str) -> set[Row]:
         if len(cells) < 5 or cells[0] not in ("error", "warning", "info"):
             continue
         severity, code, file, number, field = cells[:5]
-        rows.add((severity, code.strip("`"), file.strip("`"), int(number) if number else None,
-                  field.strip("`") or None))
+        rows.add(
+            (severity, code.strip("`"), file.strip("`"), int(number) if number else None, field.strip("`") or None)
+        )
     return rows
 
 
@@ -103,6 +118,7 @@ def workspace(tmp_path: Path) -> Path:
 
 
 # ---- the shape of action.yml -------------------------------------------------------------
+
 
 def test_action_is_composite_with_the_documented_inputs() -> None:
     spec = action()
@@ -128,8 +144,9 @@ def test_no_input_is_interpolated_into_shell_code() -> None:
         if "run" in item:
             assert "${{" not in item["run"], item["name"]
             assert item["shell"] == "bash", item["name"]
-    assert step(RUN_STEP)["env"] == {f"INPUT_{n.upper()}": f"${{{{ inputs.{n} }}}}"
-                                     for n in ("package", "format", "strict")}
+    assert step(RUN_STEP)["env"] == {
+        f"INPUT_{n.upper()}": f"${{{{ inputs.{n} }}}}" for n in ("package", "format", "strict")
+    }
 
 
 def test_run_step_calls_a_script_kept_in_the_repository() -> None:
@@ -138,6 +155,7 @@ def test_run_step_calls_a_script_kept_in_the_repository() -> None:
 
 
 # ---- the run step, run locally --------------------------------------------------------------
+
 
 def test_valid_package_exits_0_and_writes_the_summary(workspace: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
@@ -186,8 +204,9 @@ def test_strict_fails_on_a_warning_alone(workspace: Path, tmp_path: Path, strict
     assert done.returncode == expected
     flagged = {a[:4] for a in annotations_in(done.stdout) if a[0] != "notice"}
     assert flagged == {("warning", "byte-order-mark", "pkg/data/corrections.csv", 1)}
-    assert {r[:4] for r in summary_rows(summary.read_text(encoding="utf-8")) if r[0] != "info"} \
-        == {("warning", "byte-order-mark", "data/corrections.csv", 1)}
+    assert {r[:4] for r in summary_rows(summary.read_text(encoding="utf-8")) if r[0] != "info"} == {
+        ("warning", "byte-order-mark", "data/corrections.csv", 1)
+    }
 
 
 def test_other_formats_are_printed_as_the_validator_prints_them(workspace: Path) -> None:
@@ -222,8 +241,14 @@ def test_the_script_needs_no_package_of_its_own(tmp_path: Path) -> None:
     script = ROOT / ".github" / "action" / "run.py"
     isolated = tmp_path / "run.py"
     shutil.copy2(script, isolated)
-    done = subprocess.run([sys.executable, "-I", "-c", f"import runpy; runpy.run_path({str(isolated)!r})"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import runpy; runpy.run_path({str(isolated)!r})"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 

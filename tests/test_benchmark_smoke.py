@@ -18,14 +18,25 @@ TIMEOUT = 300
 
 def generate(out: Path, *extra: str) -> None:
     """Run the generator as its users do."""
-    subprocess.run([sys.executable, "-m", "benchmarks.generate", str(out), "--rows", str(ROWS), *extra],
-                   cwd=ROOT, check=True, capture_output=True, timeout=TIMEOUT)
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.generate", str(out), "--rows", str(ROWS), *extra],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
 
 
 def validate(package: Path) -> tuple[int, dict[str, Any]]:
     """Our validator's exit code and JSON report on the package."""
-    done = subprocess.run([sys.executable, "-m", "validate", str(package), "--format", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "validate", str(package), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     return done.returncode, json.loads(done.stdout)
 
 

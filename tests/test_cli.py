@@ -24,9 +24,10 @@ def test_import_name_resolves_to_this_project() -> None:
 
 def test_module_and_console_script_agree() -> None:
     script = Path(sys.executable).with_name("ocsa-validate")
-    outputs = [subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-               for cmd in ([sys.executable, "-m", "validate", "--format", "json"],
-                           [str(script), "--format", "json"])]
+    outputs = [
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        for cmd in ([sys.executable, "-m", "validate", "--format", "json"], [str(script), "--format", "json"])
+    ]
     assert outputs[0].returncode == outputs[1].returncode == 0
     assert outputs[0].stdout == outputs[1].stdout
     assert json.loads(outputs[0].stdout)["valid"] is True
@@ -46,8 +47,9 @@ def test_github_annotations_carry_file_and_line(package: Path) -> None:
     result = CliRunner().invoke(main, [str(package), "--format", "github"])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("::error ")]
-    assert errors == [f"::error file=data/outcomes.csv,line={line},title=figure-not-in-quote number::"
-                      + errors[0].split("::", 2)[2]]
+    assert errors == [
+        f"::error file=data/outcomes.csv,line={line},title=figure-not-in-quote number::" + errors[0].split("::", 2)[2]
+    ]
 
 
 def test_github_annotations_stay_within_limits(package: Path) -> None:

@@ -39,13 +39,16 @@ def test_one_broken_quote_in_the_example_is_caught_at_its_line(tmp_path: Path) -
     example = tmp_path / "example"
     shutil.copytree(EXAMPLE, example)
     claims = example / "data" / "claims.csv"
-    claims.write_text(claims.read_text(encoding="utf-8").replace("resurfaced some 40", "resurfaced some 45"),
-                      encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("resurfaced some 40", "resurfaced some 45"), encoding="utf-8"
+    )
     code, report = run(example)
     assert code == 1
     # The changed words are no longer in the text, and 40 is no longer in its quote.
-    assert located(report) == {("quote-not-in-source", "data/claims.csv", 4, "quote"),
-                               ("figure-not-in-quote", "data/claims.csv", 4, "value")}
+    assert located(report) == {
+        ("quote-not-in-source", "data/claims.csv", 4, "quote"),
+        ("figure-not-in-quote", "data/claims.csv", 4, "value"),
+    }
 
 
 def test_without_declarations_only_structure_and_types_run(package: Path) -> None:
@@ -75,8 +78,11 @@ def test_a_declaration_naming_a_missing_field_is_one_located_error(package: Path
     rewrite(package, lambda d: d[PROPERTY]["claims"].update(value="amount"))
     code, report = run(package)
     assert code == 1
-    line = next(i for i, text in enumerate((package / "datapackage.json").read_text().splitlines(), start=1)
-                if '"value": "amount"' in text)
+    line = next(
+        i
+        for i, text in enumerate((package / "datapackage.json").read_text().splitlines(), start=1)
+        if '"value": "amount"' in text
+    )
     assert ("declaration-invalid", "datapackage.json", line, f"{PROPERTY}.claims.value") in located(report)
 
 
@@ -85,13 +91,14 @@ def test_a_malformed_declaration_is_one_located_error(package: Path) -> None:
     code, report = run(package)
     assert code == 1
     assert {f for f in located(report) if f[0] == "declaration-invalid"} == {
-        ("declaration-invalid", "datapackage.json", _line(package, "\"quotes\": {"),
-         f"{PROPERTY}.quotes")}
+        ("declaration-invalid", "datapackage.json", _line(package, '"quotes": {'), f"{PROPERTY}.quotes")
+    }
 
 
 def _line(package: Path, needle: str) -> int:
-    return next(i for i, text in enumerate((package / "datapackage.json").read_text().splitlines(), start=1)
-                if needle in text)
+    return next(
+        i for i, text in enumerate((package / "datapackage.json").read_text().splitlines(), start=1) if needle in text
+    )
 
 
 def _names_of_this_package() -> set[str]:
@@ -119,8 +126,21 @@ def _profile_words() -> set[str]:
 
 # Table Schema's and frictionless's own words (a resource type, field types, a finding's field, an
 # error's note), not this package's names.
-TABLE_SCHEMA_WORDS = {"table", "field", "name", "title", "description", "note", "string", "number", "integer",
-                      "boolean", "date", "duration", "year"}
+TABLE_SCHEMA_WORDS = {
+    "table",
+    "field",
+    "name",
+    "title",
+    "description",
+    "note",
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "date",
+    "duration",
+    "year",
+}
 
 
 def test_the_validator_names_no_table_or_column_of_this_package() -> None:
@@ -140,5 +160,18 @@ def test_the_real_package_declares_every_check(tmp_path: Path) -> None:
     code, report = run(copy_package(tmp_path / "p"))
     assert code == 0
     assert not [f for f in report["findings"] if f["code"] in ("layer-not-declared", "declaration-invalid")]
-    assert set(declarations()) >= {"sources", "quotes", "figures", "people", "claims", "metrics", "qualifiers",
-                                   "register", "periods", "events", "rules", "units_per_year", "required"}
+    assert set(declarations()) >= {
+        "sources",
+        "quotes",
+        "figures",
+        "people",
+        "claims",
+        "metrics",
+        "qualifiers",
+        "register",
+        "periods",
+        "events",
+        "rules",
+        "units_per_year",
+        "required",
+    }

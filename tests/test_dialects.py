@@ -51,8 +51,7 @@ def gdp_resource(path: str, **extra: Any) -> dict[str, Any]:
     return {"name": "gdp", "type": "table", "path": path, "schema": {"fields": GDP_FIELDS}, **extra}
 
 
-def write_table(directory: Path, path: str, rows: list[list[str]], separator: str = ",",
-                ending: str = "\n") -> None:
+def write_table(directory: Path, path: str, rows: list[list[str]], separator: str = ",", ending: str = "\n") -> None:
     """Rows written with a separator and line ending, unquoted (the cells hold neither)."""
     (directory / path).write_bytes("".join(separator.join(row) + ending for row in rows).encode("utf-8"))
 
@@ -71,6 +70,7 @@ def descriptor_line(directory: Path, needle: str, file: str = DESCRIPTOR) -> int
 
 
 # ---- dialects and formats --------------------------------------------------------------------
+
 
 def test_bad_cell_in_a_semicolon_file(pkg: Path) -> None:
     write_table(pkg, "data/gdp.csv", with_cell(2, "Year", "2O21"), separator=";")
@@ -110,6 +110,7 @@ def test_no_header_row_reads_fields_by_position(pkg: Path) -> None:
 
 # ---- inline data -----------------------------------------------------------------------------
 
+
 def inline_descriptor(directory: Path, data: list[Any]) -> None:
     """Add a gdp resource with inline data, one row per line as the third-party fixtures write it."""
     add_resource(directory, {"name": "gdp", "type": "table", "data": "ROWS", "schema": {"fields": GDP_FIELDS}})
@@ -126,22 +127,25 @@ def test_bad_cell_in_inline_rows_is_at_its_descriptor_line(pkg: Path) -> None:
 
 
 def test_inline_objects_and_a_number_in_a_string_field(pkg: Path) -> None:
-    data = [{"Country Name": "France", "Country Code": "FRA", "Year": 2021, "Value": 1.5},
-            {"Country Name": 276, "Country Code": "DEU", "Year": 2021, "Value": 2.5}]
+    data = [
+        {"Country Name": "France", "Country Code": "FRA", "Year": 2021, "Value": 1.5},
+        {"Country Name": 276, "Country Code": "DEU", "Year": 2021, "Value": 2.5},
+    ]
     inline_descriptor(pkg, data)
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("type-error", DESCRIPTOR, descriptor_line(pkg, '"Country Name": 276'),
-                                "Country Name")}
+    assert located(report) == {("type-error", DESCRIPTOR, descriptor_line(pkg, '"Country Name": 276'), "Country Name")}
 
 
 # ---- YAML descriptor -------------------------------------------------------------------------
 
+
 def to_yaml(directory: Path) -> None:
     """Replace datapackage.json with the same descriptor as datapackage.yaml."""
     descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
-    (directory / "datapackage.yaml").write_text(yaml.safe_dump(descriptor, sort_keys=False, allow_unicode=True),
-                                                encoding="utf-8")
+    (directory / "datapackage.yaml").write_text(
+        yaml.safe_dump(descriptor, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     (directory / DESCRIPTOR).unlink()
 
 
@@ -160,9 +164,14 @@ def test_yaml_descriptor_findings_name_the_yaml_file(pkg: Path) -> None:
     to_yaml(pkg)
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", "datapackage.yaml", descriptor_line(pkg, "title: 7",
-                                                                                          "datapackage.yaml"),
-                                "resources[gdp].title")}
+    assert located(report) == {
+        (
+            "descriptor-profile",
+            "datapackage.yaml",
+            descriptor_line(pkg, "title: 7", "datapackage.yaml"),
+            "resources[gdp].title",
+        )
+    }
 
 
 def test_yaml_aliases_are_refused(pkg: Path) -> None:
@@ -176,15 +185,21 @@ def test_yaml_aliases_are_refused(pkg: Path) -> None:
 
 # ---- Data Package v1 -------------------------------------------------------------------------
 
+
 def test_v1_descriptor_with_string_keys_is_valid(pkg: Path) -> None:
     write_table(pkg, "data/gdp.csv", GDP_ROWS, ending="\r\n")
     write_table(pkg, "data/country.csv", [["Country Code"], ["FRA"], ["DEU"], ["GBR"]], ending="\r\n")
-    country = {"name": "country", "path": "data/country.csv", "profile": "tabular-data-resource",
-               "schema": {"fields": [{"name": "Country Code", "type": "string"}], "primaryKey": "Country Code"}}
+    country = {
+        "name": "country",
+        "path": "data/country.csv",
+        "profile": "tabular-data-resource",
+        "schema": {"fields": [{"name": "Country Code", "type": "string"}], "primaryKey": "Country Code"},
+    }
     gdp = gdp_resource("data/gdp.csv", profile="tabular-data-resource")
     del gdp["type"]
-    gdp["schema"]["foreignKeys"] = [{"fields": "Country Code",
-                                     "reference": {"resource": "country", "fields": "Country Code"}}]
+    gdp["schema"]["foreignKeys"] = [
+        {"fields": "Country Code", "reference": {"resource": "country", "fields": "Country Code"}}
+    ]
     fixture = json.loads((THIRD_PARTY / "gdp-v1" / DESCRIPTOR).read_text(encoding="utf-8"))
     (pkg / DESCRIPTOR).write_text(json.dumps({**fixture, "resources": [country, gdp]}, indent=2), encoding="utf-8")
     shutil.rmtree(pkg / "schemas")
@@ -195,6 +210,7 @@ def test_v1_descriptor_with_string_keys_is_valid(pkg: Path) -> None:
 
 
 # ---- line endings ----------------------------------------------------------------------------
+
 
 def test_crlf_is_accepted_by_default(pkg: Path) -> None:
     edit_descriptor(pkg, lambda d: d.pop("x-line-endings"))
@@ -222,16 +238,29 @@ def test_mixed_line_endings_are_a_warning_by_default(pkg: Path) -> None:
 
 # ---- types frictionless checks ---------------------------------------------------------------
 
-WHEN_FIELDS = [{"name": "id", "type": "string"}, {"name": "year", "type": "year"},
-               {"name": "month", "type": "yearmonth"}, {"name": "at", "type": "datetime"},
-               {"name": "time", "type": "time"}]
+WHEN_FIELDS = [
+    {"name": "id", "type": "string"},
+    {"name": "year", "type": "year"},
+    {"name": "month", "type": "yearmonth"},
+    {"name": "at", "type": "datetime"},
+    {"name": "time", "type": "time"},
+]
 WHEN_GOOD = ["a", "2021", "2021-03", "2021-03-04T05:06:07Z", "05:06:07"]
 
 
-@pytest.mark.parametrize(("column", "value"), [
-    ("year", "2O21"), ("year", "21"), ("month", "2021-13"), ("month", "2021"),
-    ("at", "2021-03-04"), ("at", "2021-03-04T25:00:00"), ("time", "5:06"), ("time", "24:61:00"),
-])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("year", "2O21"),
+        ("year", "21"),
+        ("month", "2021-13"),
+        ("month", "2021"),
+        ("at", "2021-03-04"),
+        ("at", "2021-03-04T25:00:00"),
+        ("time", "5:06"),
+        ("time", "24:61:00"),
+    ],
+)
 def test_a_bad_year_yearmonth_datetime_or_time_is_a_type_error(pkg: Path, column: str, value: str) -> None:
     bad = list(WHEN_GOOD)
     bad[[f["name"] for f in WHEN_FIELDS].index(column)] = value
@@ -247,4 +276,3 @@ def test_good_year_yearmonth_datetime_and_time_pass(pkg: Path) -> None:
     add_resource(pkg, {"name": "when", "type": "table", "path": "data/when.csv", "schema": {"fields": WHEN_FIELDS}})
     code, report = run(pkg)
     assert (code, located(report)) == (0, set())
-

@@ -27,8 +27,12 @@ from conftest import (
 )
 from validate.findings import CODES
 
-OUTCOMES, SOURCES, OPERATIONS, CASES = ("data/outcomes.csv", "data/sources.csv",
-                                        "data/operations.csv", "data/cases.csv")
+OUTCOMES, SOURCES, OPERATIONS, CASES = (
+    "data/outcomes.csv",
+    "data/sources.csv",
+    "data/operations.csv",
+    "data/cases.csv",
+)
 METRICS, QUALIFIERS, OFFICIALS = "data/metrics.csv", "data/qualifiers.csv", "data/officials.csv"
 DISCREPANCIES = "data/discrepancies.csv"
 ARCHIVE_003 = "data/archive/003_7b41b251bb0382e3.txt"
@@ -71,6 +75,7 @@ def set_line(directory: Path, path: str, line: int, text: bytes) -> None:
 
 # ---- structure ------------------------------------------------------------------------------
 
+
 def descriptor_missing(d: Path) -> set[Located]:
     (d / "datapackage.json").unlink()
     return {("descriptor-missing", "datapackage.json", None, None)}
@@ -112,6 +117,7 @@ def resource_missing(d: Path) -> set[Located]:
 def unsafe_path(d: Path) -> set[Located]:
     def change(x: dict) -> None:  # type: ignore[type-arg]
         next(r for r in x["resources"] if r["name"] == "cases")["path"] = "../cases.csv"
+
     edit_descriptor(d, change)
     return {("unsafe-path", "datapackage.json", None, "resources[cases].path")}
 
@@ -163,8 +169,13 @@ def control_character(d: Path) -> set[Located]:
 
 def line_too_long(d: Path) -> set[Located]:
     # the limit sits just under the longest line, so exactly the file holding it is reported
-    longest = max(((len(t), p, i) for p in sorted((d / "data").glob("*.csv"))
-                   for i, t in enumerate(p.read_bytes().split(b"\n"), start=1)))
+    longest = max(
+        (
+            (len(t), p, i)
+            for p in sorted((d / "data").glob("*.csv"))
+            for i, t in enumerate(p.read_bytes().split(b"\n"), start=1)
+        )
+    )
     return {("line-too-long", str(longest[1].relative_to(d)), longest[2], None)}
 
 
@@ -212,7 +223,7 @@ def header_order(d: Path) -> set[Located]:
 def missing_column(d: Path) -> set[Located]:
     rows = read_rows(d / CASES)
     column = rows[0].index("plea")
-    write_rows(d / CASES, [r[:column] + r[column + 1:] for r in rows])
+    write_rows(d / CASES, [r[:column] + r[column + 1 :] for r in rows])
     return {("missing-column", CASES, 1, "plea")}
 
 
@@ -228,6 +239,7 @@ def formula_injection(d: Path) -> set[Located]:
 
 
 # ---- types and constraints -------------------------------------------------------------------
+
 
 def type_error(d: Path) -> set[Located]:
     return {("type-error", OUTCOMES, edit(d, "outcomes", "ucol-l23-arrests", "number", "1,665"), "number")}
@@ -275,11 +287,13 @@ def constraint_violation(d: Path) -> set[Located]:
     schema = json.loads(path.read_text(encoding="utf-8"))
     next(f for f in schema["fields"] if f["name"] == "label")["constraints"]["maxLength"] = 15
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    return {("constraint-violation", QUALIFIERS, line_of(d, "qualifiers", q), "label")
-            for q in ("more_than", "rounded")}
+    return {
+        ("constraint-violation", QUALIFIERS, line_of(d, "qualifiers", q), "label") for q in ("more_than", "rounded")
+    }
 
 
 # ---- provenance ------------------------------------------------------------------------------
+
 
 def archive_mismatch(d: Path) -> set[Located]:
     set_line(d, ARCHIVE_003, 58, b"Editors Choise")
@@ -287,8 +301,9 @@ def archive_mismatch(d: Path) -> set[Located]:
 
 
 def archive_undeclared(d: Path) -> set[Located]:
-    edit_descriptor(d, lambda x: x.update(
-        resources=[r for r in x["resources"] if r["name"] != "archive-met-week-of-action"]))
+    edit_descriptor(
+        d, lambda x: x.update(resources=[r for r in x["resources"] if r["name"] != "archive-met-week-of-action"])
+    )
     return {("archive-undeclared", SOURCES, line_of(d, "sources", "met-week-of-action"), "archive_path")}
 
 
@@ -314,6 +329,7 @@ def person_not_in_source(d: Path) -> set[Located]:
 
 # ---- consistency -----------------------------------------------------------------------------
 
+
 def figures_disagree(d: Path) -> set[Located]:
     line = edit(d, "outcomes", "ukwide-l12-arrests", "qualifier", "exact")
     edit(d, "outcomes", "ukwide-l12-arrests", "qualifier_text", "")
@@ -321,9 +337,19 @@ def figures_disagree(d: Path) -> set[Located]:
 
 
 def discrepancy_stale(d: Path) -> set[Located]:
-    line = append_row(d, "discrepancies", [
-        "arrests-met-31", "figures", "met-ocsae-week-of-action", "arrests", "", "31 against more than 30.",
-        "They agree, so this entry is stale."])
+    line = append_row(
+        d,
+        "discrepancies",
+        [
+            "arrests-met-31",
+            "figures",
+            "met-ocsae-week-of-action",
+            "arrests",
+            "",
+            "31 against more than 30.",
+            "They agree, so this entry is stale.",
+        ],
+    )
     path = d / "data" / "discrepancy_outcomes.csv"
     rows = read_rows(path)
     rows += [["arrests-met-31", "met-l3-arrests"], ["arrests-met-31", "met-l3-arrests-standfirst"]]
@@ -338,8 +364,7 @@ def subset_exceeds_total(d: Path) -> set[Located]:
 
 def case_exceeds_total(d: Path) -> set[Located]:
     line = edit(d, "cases", "ucol-case-1", "custody_value", "2000")
-    return {("case-exceeds-total", CASES, line, "custody_value"),
-            ("figure-not-in-quote", CASES, line, "custody_value")}
+    return {("case-exceeds-total", CASES, line, "custody_value"), ("figure-not-in-quote", CASES, line, "custody_value")}
 
 
 def breakdown_sum(d: Path) -> set[Located]:
@@ -347,9 +372,19 @@ def breakdown_sum(d: Path) -> set[Located]:
     header = base[0]
     row = dict(zip(header, next(r for r in base if r[0] == "met-l3-arrests"), strict=True))
     for part in ("a", "b"):
-        append_row(d, "outcomes", [{**row, "outcome_id": f"met-l3-arrests-force-{part}",
-                                    "breakdown_dimension": "force", "breakdown_value": part.upper()}[h]
-                                   for h in header])
+        append_row(
+            d,
+            "outcomes",
+            [
+                {
+                    **row,
+                    "outcome_id": f"met-l3-arrests-force-{part}",
+                    "breakdown_dimension": "force",
+                    "breakdown_value": part.upper(),
+                }[h]
+                for h in header
+            ],
+        )
     return {("breakdown-sum", OUTCOMES, line_of(d, "outcomes", "met-l3-arrests"), "number")}
 
 
@@ -456,8 +491,10 @@ CASES_BY_CODE = [
 ]
 # Codes whose fixture needs an option: the limit is set just below what the real package has.
 OPTION_CASES = {
-    "file-too-large": (file_too_large,
-                       lambda d: ("--max-file-bytes", str((d / "data" / "quotes.csv").stat().st_size - 1))),
+    "file-too-large": (
+        file_too_large,
+        lambda d: ("--max-file-bytes", str((d / "data" / "quotes.csv").stat().st_size - 1)),
+    ),
     "line-too-long": (line_too_long, _line_too_long_args),
 }
 
@@ -490,13 +527,17 @@ def test_acknowledged_discrepancies_are_reported_not_hidden() -> None:
     assert code == 0
     acknowledged = located(report, ("info",))
     rows = read_rows(ROOT / DISCREPANCIES)
-    assert acknowledged == {("discrepancy-acknowledged", DISCREPANCIES, i, "discrepancy_id")
-                            for i in range(2, len(rows) + 1)}
+    assert acknowledged == {
+        ("discrepancy-acknowledged", DISCREPANCIES, i, "discrepancy_id") for i in range(2, len(rows) + 1)
+    }
 
 
 def test_every_code_has_a_fixture() -> None:
-    covered = {c.code for c in CASES_BY_CODE} | set(OPTION_CASES) | {"discrepancy-acknowledged", "check-skipped",
-                                                                     "layer-not-declared", "declaration-invalid"}
+    covered = (
+        {c.code for c in CASES_BY_CODE}
+        | set(OPTION_CASES)
+        | {"discrepancy-acknowledged", "check-skipped", "layer-not-declared", "declaration-invalid"}
+    )
     assert covered == set(CODES)
 
 

@@ -51,11 +51,14 @@ def snapshot(root: Path, parts: tuple[str, ...] | None = None) -> Snapshot:
             if entry.is_symlink():
                 state[name] = ("link", os.readlink(entry), str(info.st_mtime_ns))
             elif entry.is_dir():
-                state[name] = ("dir", ",".join(sorted(os.listdir(entry))), str(info.st_mtime_ns),
-                               oct(info.st_mode))
+                state[name] = ("dir", ",".join(sorted(os.listdir(entry))), str(info.st_mtime_ns), oct(info.st_mode))
             elif entry.is_file():
-                state[name] = ("file", hashlib.sha256(entry.read_bytes()).hexdigest(),
-                               str(info.st_mtime_ns), oct(info.st_mode))
+                state[name] = (
+                    "file",
+                    hashlib.sha256(entry.read_bytes()).hexdigest(),
+                    str(info.st_mtime_ns),
+                    oct(info.st_mode),
+                )
             else:
                 state[name] = ("other", oct(info.st_mode), str(info.st_mtime_ns))
     return state
@@ -64,19 +67,28 @@ def snapshot(root: Path, parts: tuple[str, ...] | None = None) -> Snapshot:
 def cli(directory: Path, *args: str, seed: str = "0", timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The validator as CI runs it: a separate process, with a given hash seed."""
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run([sys.executable, "-m", "validate", str(directory), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "validate", str(directory), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 # ---- broken packages used by several guarantees -----------------------------------------------
 
+
 def break_many(directory: Path) -> None:
     """Many defects at once: bad cells, a bad header, a binary archive, an unsafe path."""
-    set_cell(directory, METRICS, 3, "label", "=HYPERLINK(\"x\")")
+    set_cell(directory, METRICS, 3, "label", '=HYPERLINK("x")')
     set_cell(directory, "data/outcomes.csv", 2, "number", "1,665")
     (directory / ARCHIVE_0).write_bytes(bytes(range(256)))
     (directory / "data" / "quotes.csv").write_bytes(
-        (directory / "data" / "quotes.csv").read_bytes().replace(b"\n", b"\r\n", 3))
+        (directory / "data" / "quotes.csv").read_bytes().replace(b"\n", b"\r\n", 3)
+    )
     set_resource(directory, "corrections", "path", "https://example.invalid/c.csv")
 
 
@@ -91,6 +103,7 @@ BREAKS: dict[str, Callable[[Path], None]] = {
 
 
 # ---- never writes ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_never_writes_into_the_package(tmp_path: Path, name: str) -> None:
@@ -122,6 +135,7 @@ def test_never_writes_from_a_separate_process_on_a_broken_package(tmp_path: Path
 
 # ---- never follows a symlink out ------------------------------------------------------------
 
+
 @pytest.fixture
 def outside(tmp_path: Path) -> Iterator[Path]:
     """A directory beside the package holding a FIFO (opening it would hang) and an unreadable file."""
@@ -142,8 +156,7 @@ LINKS = {
 
 @pytest.mark.parametrize("target", ["fifo", "secret"])
 @pytest.mark.parametrize("link", sorted(LINKS))
-def test_symlink_out_is_refused_without_opening_it(tmp_path: Path, outside: Path, link: str,
-                                                   target: str) -> None:
+def test_symlink_out_is_refused_without_opening_it(tmp_path: Path, outside: Path, link: str, target: str) -> None:
     package = copy_package(tmp_path)
     (package / link).unlink()
     (package / link).symlink_to(outside / target)
@@ -158,8 +171,9 @@ def test_archive_symlinked_to_a_fifo_outside(tmp_path: Path, outside: Path) -> N
     (package / ARCHIVE_0).symlink_to(outside / "fifo")
     result = cli(package, "--format", "json", timeout=60)
     assert result.returncode == 1, result.stderr
-    assert ("unsafe-path", DESCRIPTOR, None, "resources[archive-metro-ucol-1600-arrests].path") \
-        in located(json.loads(result.stdout))
+    assert ("unsafe-path", DESCRIPTOR, None, "resources[archive-metro-ucol-1600-arrests].path") in located(
+        json.loads(result.stdout)
+    )
 
 
 def test_descriptor_symlinked_to_a_fifo_outside(tmp_path: Path, outside: Path) -> None:
@@ -182,6 +196,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             if isinstance(file, (str, bytes, os.PathLike)):
                 paths.append(os.fsdecode(file))
             return real(file, *args, **kwargs)
+
         return wrapper
 
     monkeypatch.setattr(builtins, "open", spy(real_open))
@@ -205,6 +220,7 @@ def test_symlinked_files_outside_are_never_opened(tmp_path: Path, outside: Path,
 
 # ---- never opens a socket ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Sockets refused in-process; every attempt is recorded, even one a library swallows."""
@@ -214,6 +230,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def blocked(*args: Any, **kwargs: Any) -> Any:
             attempts.append(f"{name}{args[:2]!r}")
             raise OSError(f"network access is blocked in this test ({name})")
+
         return blocked
 
     class NoSocket(socket.socket):
@@ -227,12 +244,19 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return attempts
 
 
-URLS = ["http://example.invalid/x", "https://example.invalid/x", "file:///etc/hostname",
-        "s3://bucket/x", "ftp://example.invalid/x", "//example.invalid/x"]
+URLS = [
+    "http://example.invalid/x",
+    "https://example.invalid/x",
+    "file:///etc/hostname",
+    "s3://bucket/x",
+    "ftp://example.invalid/x",
+    "//example.invalid/x",
+]
 
 
 def remote_everything(directory: Path, url: str) -> None:
     """Every place a descriptor can name a URL: $schema, profiles, paths, schemas, dialects."""
+
     def change(d: dict[str, Any]) -> None:
         d["$schema"] = url + "/datapackage.json"
         d["profile"] = url + "/profile.json"
@@ -244,6 +268,7 @@ def remote_everything(directory: Path, url: str) -> None:
         tables[3]["dialect"] = url + "/dialect.json"
         tables[4]["$schema"] = url + "/resource.json"
         archives[0]["path"] = url + "/archive.txt"
+
     edit_descriptor(directory, change)
     schema_path = directory / "schemas" / "qualifiers.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
@@ -289,6 +314,7 @@ def test_the_socket_guard_works(no_network: list[str]) -> None:
 
 # ---- same input, same report ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["intact", "many-defects"])
 @pytest.mark.parametrize("format_", ["json", "text"])
 def test_same_input_same_report_byte_for_byte(tmp_path: Path, name: str, format_: str) -> None:
@@ -310,4 +336,3 @@ def test_report_does_not_depend_on_where_the_package_is(tmp_path: Path) -> None:
     for package in (one, two):
         break_many(package)
     assert cli(one, "--format", "json").stdout == cli(two, "--format", "json").stdout
-

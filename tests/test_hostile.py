@@ -35,6 +35,7 @@ Located = tuple[str, str, "int | None", "str | None"]
 
 # ---- helpers --------------------------------------------------------------------------------
 
+
 def copy_package(tmp_path: Path) -> Path:
     """A fresh copy of the real package in tmp_path/package."""
     return copy_into(tmp_path / "package")
@@ -56,8 +57,7 @@ def run(directory: Path, *args: str) -> tuple[int, dict[str, Any]]:
 
 def located(report: dict[str, Any]) -> set[tuple[str, str, int | None, str | None]]:
     """(code, file, line, field) of every error and warning."""
-    return {(f["code"], f["file"], f["line"], f["field"])
-            for f in report["findings"] if f["severity"] != "info"}
+    return {(f["code"], f["file"], f["line"], f["field"]) for f in report["findings"] if f["severity"] != "info"}
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -123,6 +123,7 @@ def set_line(directory: Path, file: str, line: int, content: bytes) -> None:
 
 # ---- descriptor -----------------------------------------------------------------------------
 
+
 def test_descriptor_not_json(pkg: Path) -> None:
     (pkg / DESCRIPTOR).write_text('{\n  "name": "x",\n  oops\n}\n', encoding="utf-8")
     code, report = run(pkg)
@@ -150,8 +151,7 @@ def test_resources_a_string(pkg: Path) -> None:
     edit_descriptor(pkg, lambda d: d.__setitem__("resources", "data/sources.csv"))
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR,
-                                descriptor_line(pkg, '"resources"'), "resources")}
+    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"resources"'), "resources")}
 
 
 def test_no_resources_key(pkg: Path) -> None:
@@ -166,24 +166,27 @@ def test_resource_name_a_number(pkg: Path) -> None:
     set_resource(pkg, "operations", "name", 42)
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"name": 42'),
-                                f"resources[{index}].name")}
+    assert located(report) == {
+        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"name": 42'), f"resources[{index}].name")
+    }
 
 
 def test_resource_path_a_number(pkg: Path) -> None:
     set_resource(pkg, "metrics", "path", 7)
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"path": 7'),
-                                "resources[metrics].path")}
+    assert located(report) == {
+        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"path": 7'), "resources[metrics].path")
+    }
 
 
 def test_resource_schema_a_number(pkg: Path) -> None:
     set_resource(pkg, "metrics", "schema", 5)
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"schema": 5'),
-                                "resources[metrics].schema")}
+    assert located(report) == {
+        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"schema": 5'), "resources[metrics].schema")
+    }
 
 
 def test_resource_not_an_object(pkg: Path) -> None:
@@ -240,6 +243,7 @@ def test_duplicate_resource_names(pkg: Path) -> None:
 
 
 # ---- paths ----------------------------------------------------------------------------------
+
 
 def test_resource_file_missing(pkg: Path) -> None:
     (pkg / SOURCES).unlink()
@@ -355,33 +359,34 @@ def test_custom_dollar_schema_is_not_fetched(pkg: Path) -> None:
     assert located(report) == {("descriptor-profile", DESCRIPTOR, 2, "$schema")}
 
 
-@pytest.mark.parametrize("value", ["https://example.invalid/profile.json", "schemas/rules.json",
-                                   "fiscal-data-package"])
+@pytest.mark.parametrize("value", ["https://example.invalid/profile.json", "schemas/rules.json", "fiscal-data-package"])
 def test_custom_legacy_profile_is_not_fetched(pkg: Path, value: str) -> None:
     edit_descriptor(pkg, lambda d: d.__setitem__("profile", value))
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"profile"'),
-                                "profile")}
+    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"profile"'), "profile")}
 
 
 def test_custom_resource_profile_is_not_fetched(pkg: Path) -> None:
     set_resource(pkg, "metrics", "profile", "https://example.invalid/profile.json")
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"profile"'),
-                                "resources[metrics].profile")}
+    assert located(report) == {
+        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"profile"'), "resources[metrics].profile")
+    }
 
 
 def test_multipart_path_is_refused(pkg: Path) -> None:
     set_resource(pkg, "metrics", "path", [METRICS, METRICS])
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"path": [')
-                                , "resources[metrics].path")}
+    assert located(report) == {
+        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"path": ['), "resources[metrics].path")
+    }
 
 
 # ---- CSV bytes ------------------------------------------------------------------------------
+
 
 def test_invalid_utf8_gives_its_line(pkg: Path) -> None:
     lines = lines_of(pkg, SOURCES)
@@ -498,6 +503,7 @@ def test_unclosed_quote_at_the_line_it_opens(pkg: Path) -> None:
 
 # ---- cells ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_formula_injection(pkg: Path, start: str) -> None:
     set_cell(pkg, METRICS, 3, "definition", f"{start}SUM(A1:A9)")
@@ -517,6 +523,7 @@ def test_negative_number_is_not_a_formula(pkg: Path) -> None:
 
 
 # ---- archive --------------------------------------------------------------------------------
+
 
 def test_archive_replaced_by_binary(pkg: Path) -> None:
     (pkg / ARCHIVE_0).write_bytes(bytes(range(256)) * 8)
@@ -556,6 +563,7 @@ def test_archive_swapped_is_reported(pkg: Path) -> None:
 
 
 # ---- no cascades ----------------------------------------------------------------------------
+
 
 def test_swapped_columns_are_one_header_order_finding(pkg: Path) -> None:
     rows = read_rows(pkg / OUTCOMES)

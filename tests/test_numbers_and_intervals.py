@@ -11,20 +11,37 @@ from validate.intervals import QUALIFIERS, Interval, read_figure
 from validate.numbers import printed_in
 
 
-@pytest.mark.parametrize(("number", "text"), [
-    (1665, "Some 1,665 arrests"), (1665, "made 1665 arrests"), (3, "jailed for three years"),
-    (4.5, "jailed for four-and-a-half-years"), (6, "an extended 6-year license period"),
-    (6, "The six-month operation"), (0.5, "half of offences"), (100, "several hundred people"),
-    (19, "19 months’ imprisonment"), (45, "involving forty-five forces"),
-])
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1665, "Some 1,665 arrests"),
+        (1665, "made 1665 arrests"),
+        (3, "jailed for three years"),
+        (4.5, "jailed for four-and-a-half-years"),
+        (6, "an extended 6-year license period"),
+        (6, "The six-month operation"),
+        (0.5, "half of offences"),
+        (100, "several hundred people"),
+        (19, "19 months’ imprisonment"),
+        (45, "involving forty-five forces"),
+    ],
+)
 def test_number_is_found_as_printed(number: float, text: str) -> None:
     assert printed_in(number, text)
 
 
-@pytest.mark.parametrize(("number", "text"), [
-    (166, "Some 1,665 arrests"), (665, "Some 1,665 arrests"), (1666, "Some 1,665 arrests"),
-    (4, "four-and-a-half-years"), (4.5, "4.55 years"), (16, "1,665"), (1, "1,665"),
-])
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (166, "Some 1,665 arrests"),
+        (665, "Some 1,665 arrests"),
+        (1666, "Some 1,665 arrests"),
+        (4, "four-and-a-half-years"),
+        (4.5, "4.55 years"),
+        (16, "1,665"),
+        (1, "1,665"),
+    ],
+)
 def test_number_is_not_found_inside_another(number: float, text: str) -> None:
     assert not printed_in(number, text)
 

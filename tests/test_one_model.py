@@ -46,6 +46,7 @@ def edit_descriptor(package: Path, change: Any) -> None:
 
 # ---- publish: one reader, the validator's -------------------------------------------------
 
+
 def test_an_undeclared_symlink_out_of_the_package_is_never_shipped(tmp_path: Path) -> None:
     secret = tmp_path / "runner-secret.txt"
     secret.write_bytes(b"TOKEN-OF-THE-CI-RUNNER")
@@ -125,8 +126,9 @@ def test_the_release_holds_exactly_the_declared_files(tmp_path: Path) -> None:
     result = build(package, tmp_path / "dist")
     assert result.exit_code == 0, result.output
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    declared = {r["path"] for r in descriptor["resources"]} | {r["schema"] for r in descriptor["resources"]
-                                                                 if isinstance(r.get("schema"), str)}
+    declared = {r["path"] for r in descriptor["resources"]} | {
+        r["schema"] for r in descriptor["resources"] if isinstance(r.get("schema"), str)
+    }
     expected = declared | set(DOCUMENTS) | {"schemas/rules.json"}
     with zipfile.ZipFile(next((tmp_path / "dist").glob("*.zip"))) as archive:
         shipped = {name.split("/", 1)[1] for name in archive.namelist()}
@@ -134,6 +136,7 @@ def test_the_release_holds_exactly_the_declared_files(tmp_path: Path) -> None:
 
 
 # ---- one meaning per qualifier ------------------------------------------------------------
+
 
 def test_the_chart_reads_hundreds_from_the_number_as_the_validator_does() -> None:
     from publish.chart import Plotted, interval
@@ -162,6 +165,7 @@ def test_the_vectorised_reading_has_the_exact_readings_bounds(qualifier: str) ->
 
 # ---- declared caches and typed rules --------------------------------------------------------
 
+
 def test_caches_are_declared_fields_of_the_model() -> None:
     from validate.model import Package, Table
 
@@ -176,8 +180,10 @@ def test_rules_are_parsed_once_into_typed_records() -> None:
 
     package = load_package(ROOT, Options())
     assert isinstance(package.rules, RuleSet)
-    assert SubsetRule("immediate-risk-within-safeguarded", "children_at_immediate_risk",
-                      "children_safeguarded") in package.rules.subsets
+    assert (
+        SubsetRule("immediate-risk-within-safeguarded", "children_at_immediate_risk", "children_safeguarded")
+        in package.rules.subsets
+    )
     assert BreakdownRule("offences-sum-to-total", "offence", exhaustive=False) in package.rules.breakdowns
     assert package.rules.problems == ()
 
@@ -191,6 +197,7 @@ def test_loading_is_split_so_each_module_has_one_job() -> None:
 
 # ---- the public API -------------------------------------------------------------------------
 
+
 def test_the_public_api_is_importable_and_validates_the_package() -> None:
     import validate
     from validate import CODES, Finding, Options, Report, validate_package
@@ -201,8 +208,9 @@ def test_the_public_api_is_importable_and_validates_the_package() -> None:
     assert all(isinstance(f, Finding) and f.code in CODES for f in report.findings)
 
 
-def test_the_readmes_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readmes_python_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     example = next(b for b in blocks if "validate_package" in b)
@@ -213,9 +221,9 @@ def test_the_readmes_python_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
 
 # ---- lint and types are part of the test command ----------------------------------------------
 
+
 def test_make_test_runs_ruff_and_strict_mypy() -> None:
-    planned = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout
+    planned = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "ruff check" in planned
     assert "ruff format --check" in planned
     assert "mypy --strict" in planned

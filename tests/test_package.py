@@ -20,8 +20,14 @@ TEXTS = [r for r in DESCRIPTOR["resources"] if r.get("type") != "table"]
 
 def test_reference_validator_accepts_the_package() -> None:
     frictionless = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(frictionless), "validate", "--json", "datapackage.json"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [str(frictionless), "validate", "--json", "datapackage.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-2000:]
     assert json.loads(result.stdout)["valid"] is True
 
@@ -46,8 +52,7 @@ def test_every_source_is_archived_once() -> None:
 
 
 PANDAS_TYPES = {"string": "object", "integer": "Int64", "number": "float64", "boolean": "boolean"}
-DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
-                "date": "DATE"}
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
 
 
 def _schema(resource: dict[str, object]) -> dict[str, object]:
@@ -62,8 +67,14 @@ def test_table_loads_unchanged_in_pandas_with_declared_types(resource: dict[str,
     assert isinstance(fields, list)
     dtypes = {f["name"]: PANDAS_TYPES[f["type"]] for f in fields if f["type"] in PANDAS_TYPES}
     dates = [f["name"] for f in fields if f["type"] == "date"]
-    frame = pd.read_csv(ROOT / str(resource["path"]), dtype=dtypes, keep_default_na=False,
-                        na_values=[""], true_values=["true"], false_values=["false"])
+    frame = pd.read_csv(
+        ROOT / str(resource["path"]),
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values=[""],
+        true_values=["true"],
+        false_values=["false"],
+    )
     assert list(frame.columns) == [f["name"] for f in fields]
     for name in dates:  # errors="raise": every date is a real ISO date
         assert str(pd.to_datetime(frame[name], format="%Y-%m-%d", errors="raise").dtype).startswith("datetime64")
@@ -79,7 +90,9 @@ def test_table_loads_unchanged_in_duckdb_with_declared_types(resource: dict[str,
     connection = duckdb.connect()
     relation = connection.sql(
         "SELECT * FROM read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-        "dateformat = '%Y-%m-%d', columns = ?)", params=[str(ROOT / str(resource["path"])), columns])
+        "dateformat = '%Y-%m-%d', columns = ?)",
+        params=[str(ROOT / str(resource["path"])), columns],
+    )
     assert dict(zip(relation.columns, map(str, relation.dtypes), strict=True)) == columns
     with (ROOT / str(resource["path"])).open(encoding="utf-8", newline="") as handle:
         assert len(relation.fetchall()) == sum(1 for _ in csv.reader(handle)) - 1

@@ -37,8 +37,14 @@ EQUIVALENT: dict[str, set[str]] = {
     "incorrect-label": {"missing-column", "extra-column", "header-order", "blank-header", "duplicate-header"},
     "missing-label": {"missing-column"},
     "extra-label": {"extra-column"},
-    "constraint-error": {"required-missing", "pattern-mismatch", "enum-violation", "out-of-range",
-                         "duplicate-value", "constraint-violation"},
+    "constraint-error": {
+        "required-missing",
+        "pattern-mismatch",
+        "enum-violation",
+        "out-of-range",
+        "duplicate-value",
+        "constraint-violation",
+    },
     "unique-error": {"duplicate-value", "duplicate-key"},
     "primary-key": {"duplicate-key", "duplicate-value"},
     "foreign-key": {"foreign-key"},
@@ -50,8 +56,18 @@ EQUIVALENT: dict[str, set[str]] = {
     "resource-error": {"file-missing"},
 }
 # Errors about a whole file or header, where our field naming differs from frictionless's.
-NO_FIELD_COMPARE = {"extra-cell", "missing-cell", "blank-row", "incorrect-label", "hash-count",
-                    "byte-count", "encoding-error", "scheme-error", "source-error", "resource-error"}
+NO_FIELD_COMPARE = {
+    "extra-cell",
+    "missing-cell",
+    "blank-row",
+    "incorrect-label",
+    "hash-count",
+    "byte-count",
+    "encoding-error",
+    "scheme-error",
+    "source-error",
+    "resource-error",
+}
 
 CELL_ERRORS = {"type-error", "constraint-error"}
 # Validator crashes found by this test and not yet fixed, kept visible: strict xfail, so the
@@ -184,8 +200,14 @@ def record_lines(path: Path) -> dict[int, int]:
 
 def frictionless_errors(package: Path) -> list[dict[str, Any]]:
     """Every error frictionless reports, each with the path of the resource it is about."""
-    done = subprocess.run([str(FRICTIONLESS), "validate", "--json", "datapackage.json"], cwd=package,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", "datapackage.json"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     report = json.loads(done.stdout)
     errors = [dict(e, place=None) for e in report.get("errors", [])]
     for task in report.get("tasks", []):
@@ -195,8 +217,14 @@ def frictionless_errors(package: Path) -> list[dict[str, Any]]:
 
 def our_findings(package: Path) -> list[dict[str, Any]]:
     """Every finding of our validator's JSON report."""
-    done = subprocess.run([sys.executable, "-m", "validate", str(package), "--format", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "validate", str(package), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr
     return list(json.loads(done.stdout)["findings"])
 
@@ -224,8 +252,12 @@ def matches(error: dict[str, Any], finding: dict[str, Any], line: int | None, pa
     kind = error["type"]
     if finding["severity"] != "error":
         return False
-    if kind in CELL_ERRORS and finding["code"] == "ragged-row" and finding["file"] == error["place"] \
-            and finding["line"] == line:
+    if (
+        kind in CELL_ERRORS
+        and finding["code"] == "ragged-row"
+        and finding["file"] == error["place"]
+        and finding["line"] == line
+    ):
         return True  # frictionless also reports the cells a short row lacks; ours reports the row once
     if finding["code"] not in EQUIVALENT.get(kind, set()):
         return False
@@ -258,10 +290,13 @@ def expected_line(error: dict[str, Any], package: Path) -> int | None:
     return record_lines(package / error["place"]).get(row, row)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_CRASHES[n])) if n in KNOWN_CRASHES else n
-    for n in sorted(MUTATIONS)
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_CRASHES[n])) if n in KNOWN_CRASHES else n
+        for n in sorted(MUTATIONS)
+    ],
+)
 def test_every_frictionless_error_is_ours_too(name: str, tmp_path: Path) -> None:
     """Whatever frictionless finds in the broken fixture, our validator finds at the same place."""
     if not FRICTIONLESS.exists():

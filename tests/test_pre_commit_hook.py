@@ -41,11 +41,20 @@ def test_hook_runs_our_console_script_once_per_commit() -> None:
     assert scripts()[entry["entry"]] == "validate.cli:main"
 
 
-@pytest.mark.parametrize(("path", "runs"), [
-    ("datapackage.json", True), ("data/outcomes.csv", True), ("schemas/outcomes.json", True),
-    ("sub/package/datapackage.json", True), ("sub/package/data/x.csv", True), ("datapackage.yaml", True),
-    ("README.md", False), ("validate/cli.py", False), ("metadata/datapackage.json.bak", False),
-])
+@pytest.mark.parametrize(
+    ("path", "runs"),
+    [
+        ("datapackage.json", True),
+        ("data/outcomes.csv", True),
+        ("schemas/outcomes.json", True),
+        ("sub/package/datapackage.json", True),
+        ("sub/package/data/x.csv", True),
+        ("datapackage.yaml", True),
+        ("README.md", False),
+        ("validate/cli.py", False),
+        ("metadata/datapackage.json.bak", False),
+    ],
+)
 def test_hook_runs_when_package_files_change(path: str, runs: bool) -> None:
     # pre-commit matches `files` with re.search against each changed path.
     assert bool(re.search(hook()["files"], path)) is runs
@@ -65,8 +74,10 @@ def test_entry_validates_the_package_in_the_working_directory(tmp_path: Path) ->
     done = subprocess.run([str(script)], cwd=package, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     edit(package, "sources", "ucol-1700-arrests", "published_doubtful", "maybe")
-    done = subprocess.run([str(script), "--format", "json"], cwd=package, capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [str(script), "--format", "json"], cwd=package, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
     assert done.returncode == 1
-    assert [(f["code"], f["file"], f["field"]) for f in json.loads(done.stdout)["findings"]
-            if f["severity"] == "error"] == [("type-error", "data/sources.csv", "published_doubtful")]
+    assert [
+        (f["code"], f["file"], f["field"]) for f in json.loads(done.stdout)["findings"] if f["severity"] == "error"
+    ] == [("type-error", "data/sources.csv", "published_doubtful")]

@@ -36,41 +36,105 @@ from validate.cli import main
 # Registered here, not in conftest.py, and applied to these tests only, so other test
 # modules keep whatever hypothesis settings they choose.
 settings.register_profile(
-    "ci", max_examples=25, deadline=None, derandomize=True, database=None, print_blob=True,
+    "ci",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "long", max_examples=400, deadline=None, derandomize=False, print_blob=True,
+    "long",
+    max_examples=400,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 _NAME = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 PROFILE = settings.get_profile(_NAME if _NAME in ("ci", "long") else "ci")
 
-FILES = [*sorted(str(p.relative_to(ROOT)) for part in PARTS for p in (ROOT / part).rglob("*") if p.is_file()),
-         "datapackage.json"]
+FILES = [
+    *sorted(str(p.relative_to(ROOT)) for part in PARTS for p in (ROOT / part).rglob("*") if p.is_file()),
+    "datapackage.json",
+]
 CSVS = [f for f in FILES if f.endswith(".csv")]
 JSONS = [f for f in FILES if f.endswith(".json")]
 
 # Bytes that mean something to a CSV, JSON or UTF-8 reader.
-SPECIAL = [b'"', b",", b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b"\xe2\x80",
-           b"=", b"{", b"[", b"]", b"}", b":", b"\\", b"\t", b"-"]
-CELLS = ["", " ", "-1", "-0.5", "=1+1", "+44", "@SUM(A1)", "\tx", "\rx", "1e309", "NaN", "inf",
-         "2023-02-30", "0000-00-00", "9999-99", "true", "\x00", '"', "\r\n", "a,b", "P1Y",
-         "x" * 300, "../../etc/passwd", "https://example.invalid/", "\u202e", "\ud7ff"]
+SPECIAL = [
+    b'"',
+    b",",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80",
+    b"=",
+    b"{",
+    b"[",
+    b"]",
+    b"}",
+    b":",
+    b"\\",
+    b"\t",
+    b"-",
+]
+CELLS = [
+    "",
+    " ",
+    "-1",
+    "-0.5",
+    "=1+1",
+    "+44",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "1e309",
+    "NaN",
+    "inf",
+    "2023-02-30",
+    "0000-00-00",
+    "9999-99",
+    "true",
+    "\x00",
+    '"',
+    "\r\n",
+    "a,b",
+    "P1Y",
+    "x" * 300,
+    "../../etc/passwd",
+    "https://example.invalid/",
+    "\u202e",
+    "\ud7ff",
+]
 
 
 # ---- strategies -----------------------------------------------------------------------------
 
-byte_edits = st.lists(st.tuples(
-    st.sampled_from(["flip", "insert", "delete"]),
-    st.floats(min_value=0, max_value=1, allow_nan=False),
-    st.one_of(st.sampled_from(SPECIAL), st.binary(min_size=1, max_size=8)),
-    st.integers(min_value=1, max_value=64),
-), min_size=1, max_size=4)
+byte_edits = st.lists(
+    st.tuples(
+        st.sampled_from(["flip", "insert", "delete"]),
+        st.floats(min_value=0, max_value=1, allow_nan=False),
+        st.one_of(st.sampled_from(SPECIAL), st.binary(min_size=1, max_size=8)),
+        st.integers(min_value=1, max_value=64),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-              st.text(max_size=12), st.sampled_from(["../x", "https://example.invalid/x", "", "table"])),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.text(max_size=12),
+        st.sampled_from(["../x", "https://example.invalid/x", "", "table"]),
+    ),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
     max_leaves=8,
 )
@@ -82,11 +146,11 @@ def apply_bytes(data: bytes, edits: list[tuple[str, float, bytes, int]]) -> byte
         at = int(where * len(data))
         if kind == "flip" and data:
             at = min(at, len(data) - 1)
-            data = data[:at] + bytes([data[at] ^ (1 << (length % 8))]) + data[at + 1:]
+            data = data[:at] + bytes([data[at] ^ (1 << (length % 8))]) + data[at + 1 :]
         elif kind == "insert":
             data = data[:at] + payload + data[at:]
         else:
-            data = data[:at] + data[at + length:]
+            data = data[:at] + data[at + length :]
     return data
 
 
@@ -132,6 +196,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 # ---- the property ---------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def sockets_refused() -> Iterator[list[str]]:
     """Sockets refused in-process for the duration; every attempt is recorded."""
@@ -145,9 +210,11 @@ def sockets_refused() -> Iterator[list[str]]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             refuse(*args)
 
-    with mock.patch.object(socket, "socket", NoSocket), \
-            mock.patch.object(socket, "create_connection", refuse), \
-            mock.patch.object(socket, "getaddrinfo", refuse):
+    with (
+        mock.patch.object(socket, "socket", NoSocket),
+        mock.patch.object(socket, "create_connection", refuse),
+        mock.patch.object(socket, "getaddrinfo", refuse),
+    ):
         yield attempts
 
 
@@ -195,8 +262,7 @@ def test_random_cells_and_rows(file: str, data: st.DataObject) -> None:
             row = data.draw(st.integers(min_value=0, max_value=len(rows) - 1), label="row")
             if kind == "cell" and rows[row]:
                 column = data.draw(st.integers(min_value=0, max_value=len(rows[row]) - 1), label="column")
-                rows[row][column] = data.draw(st.one_of(st.sampled_from(CELLS), st.text(max_size=20)),
-                                              label="value")
+                rows[row][column] = data.draw(st.one_of(st.sampled_from(CELLS), st.text(max_size=20)), label="value")
             elif kind == "drop" and len(rows) > 1:
                 del rows[row]
             elif kind == "duplicate":
@@ -209,8 +275,12 @@ def test_random_cells_and_rows(file: str, data: st.DataObject) -> None:
 
 
 @PROFILE
-@given(file=st.sampled_from(JSONS), where=st.floats(min_value=0, max_value=1, allow_nan=False),
-       replacement=json_values, delete=st.booleans())
+@given(
+    file=st.sampled_from(JSONS),
+    where=st.floats(min_value=0, max_value=1, allow_nan=False),
+    replacement=json_values,
+    delete=st.booleans(),
+)
 def test_random_json_keys_deleted_or_retyped(file: str, where: float, replacement: Any, delete: bool) -> None:
     with package_copy() as package:
         target = package / file

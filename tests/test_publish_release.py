@@ -31,11 +31,7 @@ def expected_entries() -> list[str]:
     """Entry names the release must hold, listed from the working tree."""
     files = [name for name in TOP_FILES if (ROOT / name).is_file()]
     for directory in ("data", "schemas"):
-        files.extend(
-            path.relative_to(ROOT).as_posix()
-            for path in (ROOT / directory).rglob("*")
-            if path.is_file()
-        )
+        files.extend(path.relative_to(ROOT).as_posix() for path in (ROOT / directory).rglob("*") if path.is_file())
     return sorted(f"{STEM}/{name}" for name in files)
 
 
@@ -76,9 +72,7 @@ def test_two_builds_give_identical_zip_bytes(release: Path, tmp_path: Path) -> N
     assert (tmp_path / "again" / f"{STEM}.zip").read_bytes() == release.read_bytes()
 
 
-def test_a_fresh_copy_with_new_timestamps_gives_identical_zip_bytes(
-    release: Path, tmp_path: Path
-) -> None:
+def test_a_fresh_copy_with_new_timestamps_gives_identical_zip_bytes(release: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     copy.mkdir()
     for name in TOP_FILES:

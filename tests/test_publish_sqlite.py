@@ -236,9 +236,7 @@ def test_datasette_serves_the_outcomes(built: Path) -> None:
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = (
-            f"http://127.0.0.1:{port}/{datasette_route(STEM)}/outcomes.json?_shape=array&_size=max"
-        )
+        url = f"http://127.0.0.1:{port}/{datasette_route(STEM)}/outcomes.json?_shape=array&_size=max"
         rows = wait_for(url, process)
     finally:
         process.terminate()

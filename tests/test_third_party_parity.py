@@ -52,8 +52,14 @@ TIMEOUT = 180
 # frictionless error type -> the codes of ours that report the same defect.
 CELL_CODES: dict[str, set[str]] = {
     "type-error": {"type-error", "invalid-date"},
-    "constraint-error": {"required-missing", "pattern-mismatch", "enum-violation", "out-of-range",
-                         "duplicate-value", "constraint-violation"},
+    "constraint-error": {
+        "required-missing",
+        "pattern-mismatch",
+        "enum-violation",
+        "out-of-range",
+        "duplicate-value",
+        "constraint-violation",
+    },
 }
 RESOURCE_CODES: dict[str, set[str]] = {
     "scheme-error": {"unsafe-path"},
@@ -83,8 +89,10 @@ Finding = tuple[str, str, int | None, str | None]  # code, file, line, field
 def cases(test: str, names: list[str] | None = None) -> list[Any]:
     """The fixtures as parameters, each known gap of this test a strict xfail."""
     gaps = GAPS[test]
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=gaps[n])) if n in gaps else n
-            for n in (names if names is not None else fixture_names())]
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=gaps[n])) if n in gaps else n
+        for n in (names if names is not None else fixture_names())
+    ]
 
 
 def needs_frictionless() -> None:
@@ -101,8 +109,14 @@ def theirs(name: str) -> dict[str, Any]:
 @cache
 def ours(name: str) -> tuple[int, tuple[dict[str, Any], ...]]:
     """Our validator's exit code and findings on a fixture."""
-    done = subprocess.run([sys.executable, "-m", "validate", str(FIXTURES / name), "--format", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "validate", str(FIXTURES / name), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, tuple(json.loads(done.stdout)["findings"])
 
@@ -110,8 +124,9 @@ def ours(name: str) -> tuple[int, tuple[dict[str, Any], ...]]:
 def descriptor(name: str) -> dict[str, Any]:
     fixture = FIXTURES / name
     text = (fixture / descriptor_name(fixture)).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = yaml.safe_load(text) if descriptor_name(fixture).endswith(("yaml", "yml")) \
-        else json.loads(text)
+    loaded: dict[str, Any] = (
+        yaml.safe_load(text) if descriptor_name(fixture).endswith(("yaml", "yml")) else json.loads(text)
+    )
     return loaded
 
 
@@ -152,16 +167,24 @@ def expected(name: str, error: dict[str, Any]) -> Expected:
         if "data" in resource:
             return Expected(frozenset(CELL_CODES[kind]), desc_file, inline_row_line(name, row), error["fieldName"])
         path = str(resource["path"])
-        return Expected(frozenset(CELL_CODES[kind]), path,
-                        record_line(FIXTURES / name / path, delimiter(resource), row), error["fieldName"])
+        return Expected(
+            frozenset(CELL_CODES[kind]),
+            path,
+            record_line(FIXTURES / name / path, delimiter(resource), row),
+            error["fieldName"],
+        )
     assert kind in RESOURCE_CODES, f"no equivalent known for frictionless {kind}: {error}"
     return Expected(frozenset(RESOURCE_CODES[kind]), desc_file, None, None)
 
 
 def matches(want: Expected, got: Finding) -> bool:
     code, file, line, field = got
-    return (code in want.codes and file == want.file
-            and (want.line is None or line == want.line) and (want.field is None or field == want.field))
+    return (
+        code in want.codes
+        and file == want.file
+        and (want.line is None or line == want.line)
+        and (want.field is None or field == want.field)
+    )
 
 
 def located(name: str, severities: tuple[str, ...]) -> list[Finding]:
@@ -169,6 +192,7 @@ def located(name: str, severities: tuple[str, ...]) -> list[Finding]:
 
 
 # ---- the fixtures themselves ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", fixture_names())
 def test_frictionless_still_gives_the_recorded_verdict(name: str) -> None:
@@ -181,8 +205,11 @@ def test_every_fixture_has_a_recorded_verdict() -> None:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "README.md"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "README.md"
+    }
 
 
 @pytest.mark.parametrize("name", [n for n in fixture_names() if f"{n}-bad-cell" in fixture_names()])
@@ -198,13 +225,15 @@ def test_each_bad_cell_twin_differs_in_exactly_one_cell(name: str) -> None:
     words = [op for op in difflib.SequenceMatcher(None, a, b).get_opcodes() if op[0] != "equal"]
     assert words, "the twin changes one cell"
     separators = {",", ";", "\t", "[", "]"}
-    assert not any(set(a[i1:i2]) & separators or set(b[j1:j2]) & separators for _, i1, i2, j1, j2 in words), \
+    assert not any(set(a[i1:i2]) & separators or set(b[j1:j2]) & separators for _, i1, i2, j1, j2 in words), (
         "the change stays inside one cell"
+    )
     assert VERDICTS[name].valid and not VERDICTS[f"{name}-bad-cell"].valid
     assert len(VERDICTS[f"{name}-bad-cell"].errors) == 1
 
 
 # ---- parity -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", cases("validity"))
 def test_same_validity_as_frictionless(name: str) -> None:

@@ -31,9 +31,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "third_party"
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 TIMEOUT = 180
 # A closed port on the loopback: any HTTP(S) request fails at once instead of going out.
-OFFLINE_ENV = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-               "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
-               "NO_PROXY": "", "no_proxy": ""}
+OFFLINE_ENV = {
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "no_proxy": "",
+}
 
 ErrorKey = tuple[str, int | None, str | None]  # frictionless type, rowNumber, fieldName
 
@@ -76,8 +81,15 @@ def frictionless_report(fixture: Path, isolate: bool = False) -> dict[str, Any]:
     if isolate and unshare:
         allowed = subprocess.run([unshare, "-n", "true"], capture_output=True, check=False).returncode == 0
         command = [unshare, "-n", *command] if allowed else command
-    done = subprocess.run(command, cwd=fixture, env={**os.environ, **OFFLINE_ENV}, capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
+    done = subprocess.run(
+        command,
+        cwd=fixture,
+        env={**os.environ, **OFFLINE_ENV},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     report: dict[str, Any] = json.loads(done.stdout)
     return report
 
@@ -93,8 +105,7 @@ def errors_of(report: dict[str, Any]) -> list[dict[str, Any]]:
 def project(report: dict[str, Any]) -> Verdict:
     """valid, and the sorted (type, rowNumber, fieldName) of every error."""
     keys = [(e["type"], e.get("rowNumber"), e.get("fieldName")) for e in errors_of(report)]
-    return Verdict(valid=bool(report["valid"]),
-                   errors=tuple(sorted(keys, key=lambda k: (k[0], k[1] or 0, k[2] or ""))))
+    return Verdict(valid=bool(report["valid"]), errors=tuple(sorted(keys, key=lambda k: (k[0], k[1] or 0, k[2] or ""))))
 
 
 def fixture_names() -> list[str]:

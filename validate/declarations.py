@@ -178,8 +178,9 @@ class Declarations:
             yield where, self.register.links, self.register.link_claim
 
 
-def _fields_of(record: Any, where: JsonPath,
-               skip: set[str] | None = None) -> Iterator[tuple[JsonPath, str, str | None]]:
+def _fields_of(
+    record: Any, where: JsonPath, skip: set[str] | None = None
+) -> Iterator[tuple[JsonPath, str, str | None]]:
     yield where, record.resource, None
     for item in dataclasses.fields(record):
         value = getattr(record, item.name)
@@ -189,8 +190,15 @@ def _fields_of(record: Any, where: JsonPath,
             yield (*where, item.name), record.resource, name
 
 
-RECORD_SECTIONS: dict[str, type] = {"sources": Sources, "claims": Claims, "metrics": Metrics, "qualifiers": Qualifiers,
-                              "register": Register, "periods": Periods, "events": Events}
+RECORD_SECTIONS: dict[str, type] = {
+    "sources": Sources,
+    "claims": Claims,
+    "metrics": Metrics,
+    "qualifiers": Qualifiers,
+    "register": Register,
+    "periods": Periods,
+    "events": Events,
+}
 LIST_SECTIONS: dict[str, type] = {"quotes": Quoted, "figures": Figured, "people": People}
 
 
@@ -216,8 +224,11 @@ def _record(kind: type, value: object, where: JsonPath, problems: list[tuple[Jso
             return None
         else:
             values[key] = item
-    missing = [name for name, f in known.items() if name not in values
-               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [
+        name
+        for name, f in known.items()
+        if name not in values and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
     if missing:
         problems.append((where, f"lacks {', '.join(missing)}"))
         return None
@@ -261,5 +272,4 @@ def read_declarations(descriptor: dict[str, Any]) -> Declarations:
                 problems.append((where, "must map each unit to how many make a year (a positive number)"))
         elif not key.startswith("$") and key != "description":
             problems.append((where, f"unknown section {key!r}"))
-    return Declarations(declared=True, problems=tuple(problems),
-                        **{k: v for k, v in found.items() if v is not None})
+    return Declarations(declared=True, problems=tuple(problems), **{k: v for k, v in found.items() if v is not None})

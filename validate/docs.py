@@ -42,19 +42,28 @@ def data_dictionary(root: Path = ROOT) -> str:
         if resource.get("type") != "table":
             continue
         schema = json.loads((root / resource["schema"]).read_text(encoding="utf-8"))
-        out += [f"#### `{resource['name']}`", "", _cell(schema.get("description", "")), "",
-                f"Primary key: `{', '.join(schema['primaryKey'])}`."]
+        out += [
+            f"#### `{resource['name']}`",
+            "",
+            _cell(schema.get("description", "")),
+            "",
+            f"Primary key: `{', '.join(schema['primaryKey'])}`.",
+        ]
         for fk in schema.get("foreignKeys", []):
-            out.append(f"Foreign key: `{', '.join(fk['fields'])}` → "
-                       f"`{fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}`.")
+            out.append(
+                f"Foreign key: `{', '.join(fk['fields'])}` → "
+                f"`{fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}`."
+            )
         out += ["", "| field | type | required | constraints | description |", "|---|---|---|---|---|"]
         for field in schema["fields"]:
             constraints = dict(field.get("constraints", {}))
             required = "yes" if constraints.pop("required", False) else ""
-            shown = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
-                              for k, v in constraints.items())
-            out.append(f"| `{field['name']}` | {field['type']} | {required} | {_cell(shown)} | "
-                       f"{_cell(field['description'])} |")
+            shown = "; ".join(
+                f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in constraints.items()
+            )
+            out.append(
+                f"| `{field['name']}` | {field['type']} | {required} | {_cell(shown)} | {_cell(field['description'])} |"
+            )
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -73,8 +82,7 @@ def finding_codes() -> str:
     from validate.findings import CODES
 
     out = ["| code | severity | layer | what it means | how to fix it |", "|---|---|---|---|---|"]
-    out += [f"| `{c.code}` | {c.severity} | {c.layer} | {_cell(c.title)} | {_cell(c.fix)} |"
-            for c in CODES.values()]
+    out += [f"| `{c.code}` | {c.severity} | {c.layer} | {_cell(c.title)} | {_cell(c.fix)} |" for c in CODES.values()]
     return "\n".join(out)
 
 
@@ -86,14 +94,20 @@ def claims_profile() -> str:
 
     out = ["| section | what it declares | properties (required in bold) |", "|---|---|---|"]
     for name, kind in [*RECORD_SECTIONS.items(), *LIST_SECTIONS.items()]:
-        fields = [f"**`{f.name}`**" if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-                  else f"`{f.name}`" for f in dataclasses.fields(kind)]
+        fields = [
+            f"**`{f.name}`**"
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            else f"`{f.name}`"
+            for f in dataclasses.fields(kind)
+        ]
         many = " (a list of these)" if name in LIST_SECTIONS else ""
         doc = (kind.__doc__ or "").strip().splitlines()[0]
         out.append(f"| `{name}` | {_cell(doc)}{many} | {', '.join(fields)} |")
-    out += ["| `required` | Resources the package must declare. | a list of resource names |",
-            "| `rules` | Path of the rules file (subsets, case limits, breakdowns). | a path in the package |",
-            "| `units_per_year` | How many of each duration unit make a year (`{\"months\": 12}`). | unit: number |"]
+    out += [
+        "| `required` | Resources the package must declare. | a list of resource names |",
+        "| `rules` | Path of the rules file (subsets, case limits, breakdowns). | a path in the package |",
+        '| `units_per_year` | How many of each duration unit make a year (`{"months": 12}`). | unit: number |',
+    ]
     return "\n".join(out)
 
 

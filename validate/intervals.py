@@ -89,8 +89,9 @@ class Interval:
         return not (self.above(other) or other.above(self))
 
     def __add__(self, other: Interval) -> Interval:
-        return Interval(self.lo + other.lo, self.hi + other.hi,
-                        self.lo_open or other.lo_open, self.hi_open or other.hi_open)
+        return Interval(
+            self.lo + other.lo, self.hi + other.hi, self.lo_open or other.lo_open, self.hi_open or other.hi_open
+        )
 
 
 def read_figure(number: float, qualifier: str, unit: float | None, whole: bool) -> Interval | None:

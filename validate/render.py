@@ -61,8 +61,10 @@ def as_github(report: Report) -> str:
         props.append(f"title={_escape(item.code + (' ' + item.field if item.field else ''), True)}")
         out.append(f"::{kind} {','.join(props)}::{_escape(item.message)}")
     if hidden:
-        out.append(f"::notice title=more findings::{hidden} more findings are not annotated; "
-                   "run python -m validate locally for the full list")
+        out.append(
+            f"::notice title=more findings::{hidden} more findings are not annotated; "
+            "run python -m validate locally for the full list"
+        )
     out.append(verdict(report))
     return "\n".join(out) + "\n"
 
@@ -73,8 +75,14 @@ def as_markdown(report: Report) -> str:
     if report.findings:
         out += ["| severity | code | file | line | field | message |", "|---|---|---|---|---|---|"]
         for item in report.findings:
-            cells = [item.severity, f"`{item.code}`", f"`{item.file}`", str(item.line or ""),
-                     f"`{item.field}`" if item.field else "", item.message]
+            cells = [
+                item.severity,
+                f"`{item.code}`",
+                f"`{item.file}`",
+                str(item.line or ""),
+                f"`{item.field}`" if item.field else "",
+                item.message,
+            ]
             out.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(out) + "\n"
 

@@ -85,5 +85,4 @@ def parse_rules(value: dict[str, Any]) -> RuleSet:
                 found[kind].append(CaseLimitRule(rule_id, item["value"], item["unit"], item["whole"]))
             else:
                 found[kind].append(BreakdownRule(rule_id, item["dimension"], bool(item.get("exhaustive", True))))
-    return RuleSet(tuple(found["subsets"]), tuple(found["case_limits"]), tuple(found["breakdowns"]),
-                   tuple(problems))
+    return RuleSet(tuple(found["subsets"]), tuple(found["case_limits"]), tuple(found["breakdowns"]), tuple(problems))

@@ -101,9 +101,16 @@ def capped(items: list[Finding], options: Options) -> list[Finding]:
     for (file, code), count in sorted(seen.items()):
         if count > options.max_findings_per_code:
             first = next(i for i in items if i.file == file and i.code == code)
-            kept.append(Finding(file, None, None, code, first.severity,
-                                f"{count - options.max_findings_per_code} more {code} findings in "
-                                f"{file} are not listed"))
+            kept.append(
+                Finding(
+                    file,
+                    None,
+                    None,
+                    code,
+                    first.severity,
+                    f"{count - options.max_findings_per_code} more {code} findings in {file} are not listed",
+                )
+            )
     return kept
 
 
@@ -132,17 +139,28 @@ def judge(package: Package, options: Options | None = None, strict: bool = False
             continue
         found.extend(step.check(package))
     for name, checks in skipped.items():
-        found.append(finding("check-skipped", DESCRIPTOR, None, f"resources[{name}]",
-                             f"{', '.join(dict.fromkeys(checks))} skipped: resource {name!r} did not load "
-                             f"({package.unloaded[name]}, reported above)"))
+        found.append(
+            finding(
+                "check-skipped",
+                DESCRIPTOR,
+                None,
+                f"resources[{name}]",
+                f"{', '.join(dict.fromkeys(checks))} skipped: resource {name!r} did not load "
+                f"({package.unloaded[name]}, reported above)",
+            )
+        )
     if package.descriptor is not None and undeclared:
         if declarations.declared:
-            what = "; ".join(f"{layer}: {', '.join(f'{PROPERTY}.{s}' for s in sorted(sections))}"
-                             for layer, sections in undeclared.items())
+            what = "; ".join(
+                f"{layer}: {', '.join(f'{PROPERTY}.{s}' for s in sorted(sections))}"
+                for layer, sections in undeclared.items()
+            )
             message = f"checks that need undeclared sections did not run ({what})"
         else:
-            message = (f"the {' and '.join(undeclared)} checks did not run: the descriptor declares no {PROPERTY} "
-                       "(the claims profile, in the README)")
+            message = (
+                f"the {' and '.join(undeclared)} checks did not run: the descriptor declares no {PROPERTY} "
+                "(the claims profile, in the README)"
+            )
         found.append(finding("layer-not-declared", DESCRIPTOR, None, PROPERTY, message))
     unique = sorted(set(found), key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)

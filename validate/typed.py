@@ -77,17 +77,24 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         true_values = spec.get("trueValues", ["true", "True", "TRUE", "1"])
         false_values = spec.get("falseValues", ["false", "False", "FALSE", "0"])
         known = present.isin(true_values) | present.isin(false_values)
-        _flag(present[~known], name, "type-error",
-              f"is not a boolean ({'/'.join(true_values)} or {'/'.join(false_values)})", bad)
+        _flag(
+            present[~known],
+            name,
+            "type-error",
+            f"is not a boolean ({'/'.join(true_values)} or {'/'.join(false_values)})",
+            bad,
+        )
         return raw.isin(true_values).astype("boolean").where(raw.isin(true_values) | raw.isin(false_values))
     reader = _reader(kind, spec.get("format", "default"))
     if reader is not None:
-        form = f" in the form {spec['format']}" if spec.get("format", "default") != "default" \
-            else _FORMS.get(kind, "")
+        form = f" in the form {spec['format']}" if spec.get("format", "default") != "default" else _FORMS.get(kind, "")
         read = _read_each(present, name, f"{kind}{form}", reader, bad)
         if kind == "year":
-            return pd.Series([read.get(v) if isinstance(v, str) else None for v in raw.where(~absent).tolist()],
-                             index=raw.index, dtype="Int64")
+            return pd.Series(
+                [read.get(v) if isinstance(v, str) else None for v in raw.where(~absent).tolist()],
+                index=raw.index,
+                dtype="Int64",
+            )
         # The other kinds stay as written (as strings do): no check compares them as values.
         return raw.where(~absent & ~raw.isin([v for v, value in read.items() if value is None]))
     if kind == "date":
@@ -107,12 +114,12 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
     return column
 
 
-def _read_each(present: pd.Series, name: str, what: str, reader: Callable[[str], object],
-               bad: list[BadCell]) -> dict[str, object]:
+def _read_each(
+    present: pd.Series, name: str, what: str, reader: Callable[[str], object], bad: list[BadCell]
+) -> dict[str, object]:
     """Each distinct value read once with frictionless's rules for its type; cells that fail are listed."""
     values = {value: reader(value) for value in present.unique().tolist()}
-    _flag(present[present.map(lambda v: values[v] is None).astype(bool)], name, "type-error",
-          f"is not a {what}", bad)
+    _flag(present[present.map(lambda v: values[v] is None).astype(bool)], name, "type-error", f"is not a {what}", bad)
     return values
 
 
@@ -177,8 +184,7 @@ def _time(form: object) -> Callable[[str], object]:
         try:
             if form == "default":
                 # At least hh:mm:ss, read as the time of an ISO datetime.
-                return parser.isoparse(f"2000-01-01T{cell}").timetz() if len(cell) >= 8 and cell[5] == ":" \
-                    else None
+                return parser.isoparse(f"2000-01-01T{cell}").timetz() if len(cell) >= 8 and cell[5] == ":" else None
             if form == "any":
                 return parser.parse(cell).timetz()
             return dt.datetime.strptime(cell, str(form)).timetz()

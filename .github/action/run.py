@@ -40,8 +40,7 @@ def parse_bool(name: str, value: str) -> bool:
 
 def escape_property(value: str) -> str:
     """Escape a workflow command property value as GitHub requires."""
-    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            .replace(":", "%3A").replace(",", "%2C"))
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
 def workspace_prefix(package: Path, workspace: Path) -> str:
@@ -92,8 +91,7 @@ def main(environ: Mapping[str, str]) -> int:
         print(f"::error title=invalid input::format must be one of {', '.join(FORMATS)}, not {format_!r}")
         return EXIT_USAGE
 
-    done = subprocess.run(validator_command(package, format_, strict), capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(validator_command(package, format_, strict), capture_output=True, text=True, check=False)
     output = done.stdout
     if format_ == "github":
         workspace = Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())
@@ -104,12 +102,14 @@ def main(environ: Mapping[str, str]) -> int:
 
     summary_path = environ.get("GITHUB_STEP_SUMMARY", "")
     if summary_path:
-        summary = subprocess.run(validator_command(package, "markdown", strict), capture_output=True, text=True,
-                                 check=False)
+        summary = subprocess.run(
+            validator_command(package, "markdown", strict), capture_output=True, text=True, check=False
+        )
         text = summary.stdout
         if summary.returncode not in (0, 1):
-            text += (f"\nThe validator stopped with exit code {summary.returncode}; "
-                     "see the step's log for its message.\n")
+            text += (
+                f"\nThe validator stopped with exit code {summary.returncode}; see the step's log for its message.\n"
+            )
         heading, _, rest = text.partition("\n")
         with open(summary_path, "a", encoding="utf-8") as handle:
             handle.write(f"{heading}\n\nPackage directory: `{package}`\n{rest}\n")

@@ -42,8 +42,11 @@ def claims_frame(pkg: Package) -> tuple[Table, Claims, Any] | None:
     if declared is None or table is None:
         return None
     frame = typed_table(table).frame
-    names = {getattr(declared, key): key for key in CANONICAL
-             if getattr(declared, key) is not None and getattr(declared, key) in frame.columns}
+    names = {
+        getattr(declared, key): key
+        for key in CANONICAL
+        if getattr(declared, key) is not None and getattr(declared, key) in frame.columns
+    }
     return table, declared, frame[list(names)].rename(columns=names)
 
 
@@ -51,8 +54,12 @@ def _whole_metrics(pkg: Package) -> tuple[dict[str, str], tuple[str, ...]]:
     """Each metric's unit, and the units that count whole things (a metric with no unit counts)."""
     declared = pkg.declarations.metrics
     metrics = pkg.table(declared.resource) if declared else None
-    if declared is None or metrics is None or declared.unit is None \
-            or not {declared.id, declared.unit} <= set(metrics.frame.columns):
+    if (
+        declared is None
+        or metrics is None
+        or declared.unit is None
+        or not {declared.id, declared.unit} <= set(metrics.frame.columns)
+    ):
         return {}, ("count",)
     mf = typed_table(metrics).frame
     return dict(zip(mf[declared.id], mf[declared.unit], strict=True)), declared.whole_units
@@ -78,13 +85,19 @@ def figures(pkg: Package, keep: Any = None) -> list[Figure]:
         frame = frame.iloc[positions]
     blank = [None] * len(frame)
     # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
-    columns = [frame[name].tolist() if name in frame.columns else blank
-               for name in ("id", "subject", "metric", "value", "qualifier", "rounding_unit", "dimension", "part")]
+    columns = [
+        frame[name].tolist() if name in frame.columns else blank
+        for name in ("id", "subject", "metric", "value", "qualifier", "rounding_unit", "dimension", "part")
+    ]
     for row, oid, op, metric, number, qualifier, unit, dim, value in zip(positions, *columns, strict=True):
         if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
             continue
-        interval = read_figure(float(number), qualifier, None if _absent(unit) else float(unit),
-                               metric not in units or units[metric] in whole_units)
+        interval = read_figure(
+            float(number),
+            qualifier,
+            None if _absent(unit) else float(unit),
+            metric not in units or units[metric] in whole_units,
+        )
         if interval is None:
             continue
         found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
@@ -117,8 +130,11 @@ def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
     import numpy as np
 
     number = frame["value"].astype("float64").to_numpy()
-    unit = frame["rounding_unit"].astype("float64").fillna(0).to_numpy() if "rounding_unit" in frame.columns \
+    unit = (
+        frame["rounding_unit"].astype("float64").fillna(0).to_numpy()
+        if "rounding_unit" in frame.columns
         else np.zeros(len(frame))
+    )
     qualifier = frame["qualifier"].astype(object).to_numpy()
     lo, hi = number.copy(), number.copy()
     for name, reading in QUALIFIERS.items():
@@ -140,14 +156,16 @@ def _maybe_exceeding(pkg: Package, part: str, whole: str) -> Any:
         return None
     frame = claims[2]
     lo, hi, _ = _rough_bounds(frame)
-    rough = pd.DataFrame({"op": frame["subject"].astype(object), "metric": frame["metric"].astype(object),
-                          "lo": lo, "hi": hi})
+    rough = pd.DataFrame(
+        {"op": frame["subject"].astype(object), "metric": frame["metric"].astype(object), "lo": lo, "hi": hi}
+    )
     rough = rough[_claims_mask(pkg, {part, whole}, broken_down=False)]
     smallest = rough[rough["metric"] == whole].groupby("op")["hi"].min()
     parts = rough[rough["metric"] == part]
     suspect = set(parts.loc[parts["lo"] >= parts["op"].map(smallest).fillna(float("inf")), "op"])
-    return (frame["subject"].isin(suspect).to_numpy(dtype=bool, na_value=False)
-            & _claims_mask(pkg, {part, whole}, broken_down=False))
+    return frame["subject"].isin(suspect).to_numpy(dtype=bool, na_value=False) & _claims_mask(
+        pkg, {part, whole}, broken_down=False
+    )
 
 
 def _maybe_disagreeing(pkg: Package) -> Any:
@@ -203,8 +221,13 @@ def check_qualifiers(pkg: Package) -> Iterator[Finding]:
     if vocabulary is not None and qualifiers is not None and vocabulary.id in qualifiers.frame.columns:
         for row, qualifier in enumerate(typed_table(qualifiers).frame[vocabulary.id]):
             if isinstance(qualifier, str) and qualifier not in QUALIFIERS:
-                yield finding("qualifier-unknown", qualifiers.path, qualifiers.line(row), vocabulary.id,
-                              f"{qualifier!r} has no interval reading; known: {', '.join(QUALIFIERS)}")
+                yield finding(
+                    "qualifier-unknown",
+                    qualifiers.path,
+                    qualifiers.line(row),
+                    vocabulary.id,
+                    f"{qualifier!r} has no interval reading; known: {', '.join(QUALIFIERS)}",
+                )
     claims = claims_frame(pkg)
     if claims is None or not {"qualifier", "rounding_unit"} <= set(claims[2].columns):
         return
@@ -215,11 +238,21 @@ def check_qualifiers(pkg: Package) -> Iterator[Finding]:
             continue
         has_unit = unit is not None and unit == unit
         if QUALIFIERS[qualifier].needs_unit and not has_unit:
-            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), unit_field,
-                          f"a {qualifier} figure needs the unit it was rounded to")
+            yield finding(
+                "qualifier-unit",
+                outcomes.path,
+                outcomes.line(row),
+                unit_field,
+                f"a {qualifier} figure needs the unit it was rounded to",
+            )
         elif not QUALIFIERS[qualifier].needs_unit and has_unit:
-            yield finding("qualifier-unit", outcomes.path, outcomes.line(row), unit_field,
-                          f"a {qualifier} figure takes no rounding unit")
+            yield finding(
+                "qualifier-unit",
+                outcomes.path,
+                outcomes.line(row),
+                unit_field,
+                f"a {qualifier} figure takes no rounding unit",
+            )
 
 
 def disagreements(pkg: Package) -> list[tuple[Figure, Figure]]:
@@ -262,8 +295,10 @@ def register(pkg: Package) -> tuple[Table | None, list[Entry], dict[str, set[str
     if {declared.id, declared.kind, declared.subject} <= set(table.frame.columns):
         frame = typed_table(table).frame
         blank = [None] * len(frame)
-        columns = [frame[name].tolist() if name and name in frame.columns else blank
-                   for name in (declared.id, declared.kind, declared.subject, declared.other, declared.summary)]
+        columns = [
+            frame[name].tolist() if name and name in frame.columns else blank
+            for name in (declared.id, declared.kind, declared.subject, declared.other, declared.summary)
+        ]
         for row, (entry_id, kind, subject, other, summary) in enumerate(zip(*columns, strict=True)):
             if isinstance(entry_id, str):
                 entries.append(Entry(row, entry_id, _text(kind), _text(subject), _text(other), _text(summary)))
@@ -288,8 +323,11 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
     live: set[str] = set()
     open_pairs: list[tuple[Figure, Figure]] = []
     for a, b in pairs:
-        covering = [e for e in entries if e.kind == "figures"
-                    and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())]
+        covering = [
+            e
+            for e in entries
+            if e.kind == "figures" and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())
+        ]
         if covering:
             live.update(e.discrepancy_id for e in covering)
         else:
@@ -305,22 +343,36 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
         others = [a if b == culprit else b for a, b in open_pairs if culprit in (a, b)]
         open_pairs = [p for p in open_pairs if culprit not in p]
         against = "; ".join(f"{_where(outcomes, o)} says {o.interval}" for o in others)
-        yield finding("figures-disagree", outcomes.path, outcomes.line(culprit.row), declared.value,
-                      f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
-                      f"{culprit.operation}, but {against}; they cannot all be true and no register "
-                      "entry lists them")
+        yield finding(
+            "figures-disagree",
+            outcomes.path,
+            outcomes.line(culprit.row),
+            declared.value,
+            f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
+            f"{culprit.operation}, but {against}; they cannot all be true and no register "
+            "entry lists them",
+        )
     if table is None:
         return
     for entry in entries:
         if entry.kind != "figures":
             continue
         if entry.discrepancy_id in live:
-            yield finding("discrepancy-acknowledged", table.path, table.line(entry.row), _entry_field(pkg),
-                          f"{entry.discrepancy_id}: {entry.summary}")
+            yield finding(
+                "discrepancy-acknowledged",
+                table.path,
+                table.line(entry.row),
+                _entry_field(pkg),
+                f"{entry.discrepancy_id}: {entry.summary}",
+            )
         else:
-            yield finding("discrepancy-stale", table.path, table.line(entry.row), _entry_field(pkg),
-                          f"{entry.discrepancy_id} lists figures that now agree (or do not exist); "
-                          "remove or update the entry")
+            yield finding(
+                "discrepancy-stale",
+                table.path,
+                table.line(entry.row),
+                _entry_field(pkg),
+                f"{entry.discrepancy_id} lists figures that now agree (or do not exist); remove or update the entry",
+            )
 
 
 def _entry_field(pkg: Package) -> str | None:
@@ -368,8 +420,9 @@ def check_rules_file(pkg: Package) -> Iterator[Finding]:
     for problem in pkg.rules.problems:
         yield finding("rules-invalid", rules_file, None, None, problem)
     for rule_id, unknown in _unknown_metrics(pkg).items():
-        yield finding("rules-invalid", rules_file, None, None,
-                      f"rule {rule_id!r} names unknown metric {', '.join(unknown)}")
+        yield finding(
+            "rules-invalid", rules_file, None, None, f"rule {rule_id!r} names unknown metric {', '.join(unknown)}"
+        )
 
 
 def check_subsets(pkg: Package) -> Iterator[Finding]:
@@ -391,10 +444,15 @@ def check_subsets(pkg: Package) -> Iterator[Finding]:
             smallest = min(wholes, key=lambda f: f.interval.hi)
             for part in parts:
                 if part.interval.above(smallest.interval):
-                    yield finding("subset-exceeds-total", outcomes.path, outcomes.line(part.row), declared.value,
-                                  f"{part.metric} {part.interval} exceeds {smallest.metric} "
-                                  f"{smallest.interval} of {_where(outcomes, smallest)} "
-                                  f"(rule {rule.id})")
+                    yield finding(
+                        "subset-exceeds-total",
+                        outcomes.path,
+                        outcomes.line(part.row),
+                        declared.value,
+                        f"{part.metric} {part.interval} exceeds {smallest.metric} "
+                        f"{smallest.interval} of {_where(outcomes, smallest)} "
+                        f"(rule {rule.id})",
+                    )
 
 
 def check_case_limits(pkg: Package) -> Iterator[Finding]:
@@ -413,17 +471,20 @@ def check_case_limits(pkg: Package) -> Iterator[Finding]:
     for rule in limits:
         if rule.value not in frame.columns or rule.unit not in frame.columns:
             continue
-        rows = zip(frame[rule.value].tolist(), frame[rule.unit].tolist(),
-                   frame[events.subject].tolist(), strict=True)
+        rows = zip(frame[rule.value].tolist(), frame[rule.unit].tolist(), frame[events.subject].tolist(), strict=True)
         for row, (value, unit, operation) in enumerate(rows):
             if value is None or value != value or unit not in per_year or not isinstance(operation, str):
                 continue
             years = float(value) / per_year[unit]
             for whole in totals.get(rule.whole + "\0" + operation, []):
                 if Interval(years, years).above(whole.interval):
-                    yield finding("case-exceeds-total", cases.path, cases.line(row), rule.value,
-                                  f"{years:g} years exceeds {whole.metric} {whole.interval} of "
-                                  f"{operation} ({whole.outcome_id})")
+                    yield finding(
+                        "case-exceeds-total",
+                        cases.path,
+                        cases.line(row),
+                        rule.value,
+                        f"{years:g} years exceeds {whole.metric} {whole.interval} of {operation} ({whole.outcome_id})",
+                    )
                     break
 
 
@@ -438,8 +499,11 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
         return  # no row is broken down: there is nothing to add up
     all_figures = figures(pkg, parts_mask)
     keys = {(f.operation, f.metric) for f in all_figures}
-    all_figures += [f for f in figures(pkg, _claims_mask(pkg, {m for _, m in keys}, broken_down=False))
-                    if (f.operation, f.metric) in keys]
+    all_figures += [
+        f
+        for f in figures(pkg, _claims_mask(pkg, {m for _, m in keys}, broken_down=False))
+        if (f.operation, f.metric) in keys
+    ]
     for rule in _breakdown_rules(pkg):
         parts: dict[tuple[str, str], dict[str, Interval]] = defaultdict(dict)
         for figure in all_figures:
@@ -459,10 +523,15 @@ def check_breakdowns(pkg: Package) -> Iterator[Finding]:
             exhaustive = rule.exhaustive
             wrong = total.above(figure.interval) or (exhaustive and figure.interval.above(total))
             if wrong:
-                yield finding("breakdown-sum", outcomes.path, outcomes.line(figure.row), declared.value,
-                              f"{len(pieces)} parts by {rule.dimension} add up to {total}, but "
-                              f"{figure.outcome_id} gives {figure.interval}"
-                              + ("" if exhaustive else " (parts may not exceed the total)"))
+                yield finding(
+                    "breakdown-sum",
+                    outcomes.path,
+                    outcomes.line(figure.row),
+                    declared.value,
+                    f"{len(pieces)} parts by {rule.dimension} add up to {total}, but "
+                    f"{figure.outcome_id} gives {figure.interval}"
+                    + ("" if exhaustive else " (parts may not exceed the total)"),
+                )
 
 
 def _narrower(a: Interval, b: Interval) -> Interval:
@@ -473,8 +542,12 @@ def _published(pkg: Package) -> dict[str, dt.date]:
     """Publication dates that can be trusted, by source id."""
     declared = pkg.declarations.sources
     sources = pkg.table(declared.resource) if declared else None
-    if declared is None or sources is None or declared.published is None \
-            or not {declared.id, declared.published} <= set(sources.frame.columns):
+    if (
+        declared is None
+        or sources is None
+        or declared.published is None
+        or not {declared.id, declared.published} <= set(sources.frame.columns)
+    ):
         return {}
     frame = typed_table(sources).frame
     doubtful = frame[declared.doubtful].tolist() if declared.doubtful in frame.columns else [None] * len(frame)
@@ -490,8 +563,11 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
     """Periods run forward, end before publication, last their stated duration and follow on in a series."""
     periods = pkg.declarations.periods
     operations = pkg.table(periods.resource) if periods else None
-    if periods is None or operations is None \
-            or not {periods.id, periods.start, periods.end} <= set(operations.frame.columns):
+    if (
+        periods is None
+        or operations is None
+        or not {periods.id, periods.start, periods.end} <= set(operations.frame.columns)
+    ):
         return
     frame = typed_table(operations).frame
     published = _published(pkg)
@@ -511,24 +587,39 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
         if isinstance(group, str) and start and end:
             series[group].append((row, op, start, end))
         if start and end and dates.earliest(start) > dates.latest(end):
-            yield finding("period-reversed", operations.path, operations.line(row), periods.end,
-                          f"the period ends ({end}) before it starts ({start})")
+            yield finding(
+                "period-reversed",
+                operations.path,
+                operations.line(row),
+                periods.end,
+                f"the period ends ({end}) before it starts ({start})",
+            )
             continue  # its duration and publication order cannot be judged
         if end:
             for source in sorted(reporters.get(op, ())):
                 if source in published and dates.earliest(end) > published[source]:
-                    yield finding("period-after-publication", operations.path, operations.line(row),
-                                  periods.end, f"the period ends {end}, after {source} was published "
-                                                f"on {published[source].isoformat()}")
+                    yield finding(
+                        "period-after-publication",
+                        operations.path,
+                        operations.line(row),
+                        periods.end,
+                        f"the period ends {end}, after {source} was published on {published[source].isoformat()}",
+                    )
         duration = record.get(periods.duration) if periods.duration else None
         if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
-            yield finding("duration-mismatch", operations.path, operations.line(row), periods.duration,
-                          f"{start} to {end} does not last {duration}")
+            yield finding(
+                "duration-mismatch",
+                operations.path,
+                operations.line(row),
+                periods.duration,
+                f"{start} to {end} does not last {duration}",
+            )
     yield from _series_alignment(pkg, operations, periods.start, series)
 
 
-def _series_alignment(pkg: Package, operations: Table, start_field: str,
-                      series: dict[str, list[tuple[int, str, str, str]]]) -> Iterator[Finding]:
+def _series_alignment(
+    pkg: Package, operations: Table, start_field: str, series: dict[str, list[tuple[int, str, str, str]]]
+) -> Iterator[Finding]:
     """Consecutive periods of a series follow on, or the gap is registered."""
     table, entries, _ = register(pkg)
     matched: set[str] = set()
@@ -541,19 +632,34 @@ def _series_alignment(pkg: Package, operations: Table, start_field: str,
             if covering and table is not None:
                 matched.update(e.discrepancy_id for e in covering)
                 for entry in covering:
-                    yield finding("discrepancy-acknowledged", table.path, table.line(entry.row),
-                                  _entry_field(pkg), f"{entry.discrepancy_id}: {entry.summary}")
+                    yield finding(
+                        "discrepancy-acknowledged",
+                        table.path,
+                        table.line(entry.row),
+                        _entry_field(pkg),
+                        f"{entry.discrepancy_id}: {entry.summary}",
+                    )
                 continue
-            yield finding("period-not-aligned", operations.path, operations.line(row), start_field,
-                          f"{after} starts {after_start} but {before} in series {group} ended "
-                          f"{before_end}: year-on-year comparison of the two misleads")
+            yield finding(
+                "period-not-aligned",
+                operations.path,
+                operations.line(row),
+                start_field,
+                f"{after} starts {after_start} but {before} in series {group} ended "
+                f"{before_end}: year-on-year comparison of the two misleads",
+            )
     if table is None:
         return
     for entry in entries:
         if entry.kind == "periods" and entry.discrepancy_id not in matched:
-            yield finding("discrepancy-stale", table.path, table.line(entry.row), _entry_field(pkg),
-                          f"{entry.discrepancy_id}: {entry.other} and {entry.operation} are not "
-                          "consecutive misaligned periods of a series")
+            yield finding(
+                "discrepancy-stale",
+                table.path,
+                table.line(entry.row),
+                _entry_field(pkg),
+                f"{entry.discrepancy_id}: {entry.other} and {entry.operation} are not "
+                "consecutive misaligned periods of a series",
+            )
 
 
 def check_case_dates(pkg: Package) -> Iterator[Finding]:
@@ -570,11 +676,17 @@ def check_case_dates(pkg: Package) -> Iterator[Finding]:
         known = [(c, v) for c, v in steps if v]
         for (first, a), (second, b) in itertools.combinations(known, 2):
             if dates.earliest(a) > dates.latest(b):
-                yield finding("case-dates-order", cases.path, cases.line(row), second,
-                              f"{second} {b} is before {first} {a}")
+                yield finding(
+                    "case-dates-order", cases.path, cases.line(row), second, f"{second} {b} is before {first} {a}"
+                )
         source = record.get(events.source) if events.source else None
         if known and isinstance(source, str) and source in published:
             column, value = known[-1]
             if dates.earliest(value) > published[source]:
-                yield finding("case-dates-order", cases.path, cases.line(row), column,
-                              f"{column} {value} is after {source} was published on {published[source]}")
+                yield finding(
+                    "case-dates-order",
+                    cases.path,
+                    cases.line(row),
+                    column,
+                    f"{column} {value} is after {source} was published on {published[source]}",
+                )

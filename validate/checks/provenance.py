@@ -60,15 +60,27 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
     if listed is not None and sources is not None and listed.archive in sources.frame.columns:
         frame = typed_table(sources).frame
         blank = [None] * len(frame)
-        column = {name: frame[name].tolist() if name in frame.columns else blank
-                  for name in (listed.archive, listed.sha256, listed.bytes) if name}
-        rows = zip(column[listed.archive], column.get(listed.sha256 or "", blank),
-                   column.get(listed.bytes or "", blank), strict=True)
+        column = {
+            name: frame[name].tolist() if name in frame.columns else blank
+            for name in (listed.archive, listed.sha256, listed.bytes)
+            if name
+        }
+        rows = zip(
+            column[listed.archive],
+            column.get(listed.sha256 or "", blank),
+            column.get(listed.bytes or "", blank),
+            strict=True,
+        )
         for row, (path, sha256, size) in enumerate(rows):
             recorded[str(path)] = {"row": row, "sha256": sha256, "bytes": size}
             if isinstance(path, str) and not any(r.get("path") == path for r in pkg.resources):
-                yield finding("archive-undeclared", sources.path, sources.line(row), listed.archive,
-                              f"{path} is not a resource of datapackage.json")
+                yield finding(
+                    "archive-undeclared",
+                    sources.path,
+                    sources.line(row),
+                    listed.archive,
+                    f"{path} is not a resource of datapackage.json",
+                )
     for resource in pkg.resources:
         path = resource.get("path")
         if not isinstance(path, str) or path not in pkg.files:
@@ -83,23 +95,55 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
         table_bytes = record["bytes"] if record else None
         claims = [c for c in (declared, table_hash) if c]
         if claims and all(c != actual for c in claims):
-            yield finding("archive-mismatch", path, None, "sha256",
-                          f"sha256 is {actual} ({len(data)} bytes); recorded {claims[0]}: the text "
-                          "was changed, truncated or swapped")
+            yield finding(
+                "archive-mismatch",
+                path,
+                None,
+                "sha256",
+                f"sha256 is {actual} ({len(data)} bytes); recorded {claims[0]}: the text "
+                "was changed, truncated or swapped",
+            )
             continue
         if declared and declared != actual:
-            yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, declared), "hash",
-                          f"{path}: descriptor hash {declared_hash} but the text's sha256 is {actual}")
+            yield finding(
+                "archive-mismatch",
+                DESCRIPTOR,
+                _descriptor_line(pkg, declared),
+                "hash",
+                f"{path}: descriptor hash {declared_hash} but the text's sha256 is {actual}",
+            )
         if table_hash and table_hash != actual and sources is not None and record and listed and listed.sha256:
-            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), listed.sha256,
-                          f"{path}: recorded {table_hash} but the text's sha256 is {actual}")
+            yield finding(
+                "archive-mismatch",
+                sources.path,
+                sources.line(record["row"]),
+                listed.sha256,
+                f"{path}: recorded {table_hash} but the text's sha256 is {actual}",
+            )
         if isinstance(declared_bytes, int) and declared_bytes != len(data):
-            yield finding("archive-mismatch", DESCRIPTOR, _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
-                          "bytes", f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}")
-        if table_bytes is not None and table_bytes == table_bytes and int(table_bytes) != len(data) \
-                and sources is not None and record and listed and listed.bytes:
-            yield finding("archive-mismatch", sources.path, sources.line(record["row"]), listed.bytes,
-                          f"{path}: recorded {int(table_bytes)} bytes but the text has {len(data)}")
+            yield finding(
+                "archive-mismatch",
+                DESCRIPTOR,
+                _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
+                "bytes",
+                f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}",
+            )
+        if (
+            table_bytes is not None
+            and table_bytes == table_bytes
+            and int(table_bytes) != len(data)
+            and sources is not None
+            and record
+            and listed
+            and listed.bytes
+        ):
+            yield finding(
+                "archive-mismatch",
+                sources.path,
+                sources.line(record["row"]),
+                listed.bytes,
+                f"{path}: recorded {int(table_bytes)} bytes but the text has {len(data)}",
+            )
 
 
 def _descriptor_line(pkg: Package, needle: str) -> int | None:
@@ -118,8 +162,9 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         if table is None or column not in table.frame.columns or quoted.source not in table.frame.columns:
             continue
         frame = typed_table(table).frame
-        stated_lines = frame[line_column].tolist() if line_column and line_column in frame.columns \
-            else [None] * len(frame)
+        stated_lines = (
+            frame[line_column].tolist() if line_column and line_column in frame.columns else [None] * len(frame)
+        )
         searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
         rows = zip(frame[quoted.source].tolist(), frame[column].tolist(), stated_lines, strict=True)
         for row, (source_id, words, stated) in enumerate(rows):
@@ -134,13 +179,22 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
                 searched[key] = text.find_lines(words)
             found = searched[key]
             if not found:
-                yield finding("quote-not-in-source", table.path, table.line(row), column,
-                              f"{_clip(words)!r} is not in the archived text of {source_id}")
+                yield finding(
+                    "quote-not-in-source",
+                    table.path,
+                    table.line(row),
+                    column,
+                    f"{_clip(words)!r} is not in the archived text of {source_id}",
+                )
                 continue
             if has_line and int(stated) not in found:
-                yield finding("quote-wrong-line", table.path, table.line(row), line_column,
-                              f"the words start at line {', '.join(map(str, found))} of {source_id}, "
-                              f"not line {int(stated)}")
+                yield finding(
+                    "quote-wrong-line",
+                    table.path,
+                    table.line(row),
+                    line_column,
+                    f"the words start at line {', '.join(map(str, found))} of {source_id}, not line {int(stated)}",
+                )
 
 
 def _clip(text: str, size: int = 60) -> str:
@@ -162,8 +216,13 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
             if number is None or pd.isna(number) or not isinstance(words, str):
                 continue
             if not printed_in(float(number), words):
-                yield finding("figure-not-in-quote", table.path, table.line(row), number_column,
-                              f"{float(number):g} is not printed in its quote {_clip(words)!r}")
+                yield finding(
+                    "figure-not-in-quote",
+                    table.path,
+                    table.line(row),
+                    number_column,
+                    f"{float(number):g} is not printed in its quote {_clip(words)!r}",
+                )
 
 
 def check_people(pkg: Package) -> Iterator[Finding]:
@@ -177,5 +236,10 @@ def check_people(pkg: Package) -> Iterator[Finding]:
         for row, (source_id, name) in enumerate(zip(frame[people.source], frame[people.name], strict=True)):
             text = texts.get(source_id) if isinstance(source_id, str) else None
             if text is not None and isinstance(name, str) and not text.find_lines(name):
-                yield finding("person-not-in-source", table.path, table.line(row), people.name,
-                              f"{name!r} is not printed in {source_id}")
+                yield finding(
+                    "person-not-in-source",
+                    table.path,
+                    table.line(row),
+                    people.name,
+                    f"{name!r} is not printed in {source_id}",
+                )

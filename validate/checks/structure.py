@@ -50,14 +50,23 @@ def _custom_profiles(pkg: Package) -> Iterator[Finding]:
     assert pkg.descriptor is not None
     file = pkg.descriptor_name
     if "$schema" in pkg.descriptor and not _named(pkg.descriptor["$schema"], PROFILES):
-        yield finding("descriptor-profile", file, pkg.json_line(file, ("$schema",)), "$schema",
-                      f"$schema is {pkg.descriptor.get('$schema')!r}; expected "
-                      f"'{V2_PROFILE}' (custom profiles are not fetched)")
+        yield finding(
+            "descriptor-profile",
+            file,
+            pkg.json_line(file, ("$schema",)),
+            "$schema",
+            f"$schema is {pkg.descriptor.get('$schema')!r}; expected '{V2_PROFILE}' (custom profiles are not fetched)",
+        )
     for path, value in _legacy_profiles(pkg.descriptor):
         index = int(path[1]) if path else 0
         field_ = f"{resource_label(pkg.descriptor['resources'][index], index)}.profile" if path else "profile"
-        yield finding("descriptor-profile", file, pkg.json_line(file, (*path, "profile")), field_,
-                      f"profile {value!r} is not a standard profile name (custom profiles are not fetched)")
+        yield finding(
+            "descriptor-profile",
+            file,
+            pkg.json_line(file, (*path, "profile")),
+            field_,
+            f"profile {value!r} is not a standard profile name (custom profiles are not fetched)",
+        )
 
 
 def _legacy_profiles(descriptor: dict[str, Any]) -> Iterator[tuple[JsonPath, object]]:
@@ -66,8 +75,7 @@ def _legacy_profiles(descriptor: dict[str, Any]) -> Iterator[tuple[JsonPath, obj
         yield (), descriptor["profile"]
     resources = descriptor.get("resources")
     for index, resource in enumerate(resources if isinstance(resources, list) else []):
-        if isinstance(resource, dict) and "profile" in resource \
-                and not _named(resource["profile"], NAMED_PROFILES):
+        if isinstance(resource, dict) and "profile" in resource and not _named(resource["profile"], NAMED_PROFILES):
             yield ("resources", index), resource["profile"]
 
 
@@ -144,8 +152,9 @@ def _offline_resource(pkg: Package, resource: dict[str, Any]) -> None:
     if isinstance(path, str) and path_problem(pkg.root, path):
         resource["path"] = "unsafe-path-refused"
     elif isinstance(path, list):
-        resource["path"] = [p if isinstance(p, str) and not path_problem(pkg.root, p)
-                            else "unsafe-path-refused" for p in path]
+        resource["path"] = [
+            p if isinstance(p, str) and not path_problem(pkg.root, p) else "unsafe-path-refused" for p in path
+        ]
 
 
 def check_required_tables(pkg: Package) -> Iterator[Finding]:
@@ -157,18 +166,21 @@ def check_required_tables(pkg: Package) -> Iterator[Finding]:
     declared = {r.get("name") for r in pkg.resources}
     for name in pkg.declarations.required:
         if name not in declared:
-            yield finding("resource-missing", DESCRIPTOR, None, "resources",
-                          f"no resource named {name!r}")
+            yield finding("resource-missing", DESCRIPTOR, None, "resources", f"no resource named {name!r}")
 
 
 def check_declarations(pkg: Package) -> Iterator[Finding]:
     """The claims profile (x-claims) reads, and names only resources and fields that exist."""
     declarations = pkg.declarations
     for where, problem in declarations.problems:
-        yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
-                      ".".join(map(str, where)), problem)
-    if pkg.descriptor is None or not isinstance(pkg.descriptor.get("resources"), list) \
-            or any(not isinstance(r.get("name"), str) for r in pkg.resources):
+        yield finding(
+            "declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where), ".".join(map(str, where)), problem
+        )
+    if (
+        pkg.descriptor is None
+        or not isinstance(pkg.descriptor.get("resources"), list)
+        or any(not isinstance(r.get("name"), str) for r in pkg.resources)
+    ):
         return  # no usable list of resource names: the profile check reports it, once
     names = {r.get("name") for r in pkg.resources}
     reported: set[str] = set(declarations.required)  # a required resource missing is resource-missing
@@ -176,13 +188,23 @@ def check_declarations(pkg: Package) -> Iterator[Finding]:
         if resource not in names:
             if resource not in reported:  # one finding per missing resource, not one per mention
                 reported.add(resource)
-                yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
-                              ".".join(map(str, where)), f"names resource {resource!r}, which is not declared")
+                yield finding(
+                    "declaration-invalid",
+                    DESCRIPTOR,
+                    pkg.json_line(DESCRIPTOR, where),
+                    ".".join(map(str, where)),
+                    f"names resource {resource!r}, which is not declared",
+                )
             continue
         table = pkg.table(resource)
         if field_ is not None and table is not None and field_ not in {f["name"] for f in table.schema["fields"]}:
-            yield finding("declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where),
-                          ".".join(map(str, where)), f"names field {field_!r}, which {resource!r} does not have")
+            yield finding(
+                "declaration-invalid",
+                DESCRIPTOR,
+                pkg.json_line(DESCRIPTOR, where),
+                ".".join(map(str, where)),
+                f"names field {field_!r}, which {resource!r} does not have",
+            )
 
 
 def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
@@ -199,8 +221,13 @@ def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            yield finding("encoding-error", path, line_of_offset(data, error.start), None,
-                          f"byte {error.start} is not valid UTF-8: the text is binary or damaged")
+            yield finding(
+                "encoding-error",
+                path,
+                line_of_offset(data, error.start),
+                None,
+                f"byte {error.start} is not valid UTF-8: the text is binary or damaged",
+            )
 
 
 def check_formulas(pkg: Package) -> Iterator[Finding]:
@@ -212,6 +239,10 @@ def check_formulas(pkg: Package) -> Iterator[Finding]:
             column = table.frame[spec["name"]]
             hits = column.str.match(_FORMULA)
             for row in hits[hits].index:
-                yield finding("formula-injection", table.path, table.line(int(row)), spec["name"],
-                              f"{column.iloc[int(row)][:20]!r} starts with a character spreadsheets "
-                              "read as a formula")
+                yield finding(
+                    "formula-injection",
+                    table.path,
+                    table.line(int(row)),
+                    spec["name"],
+                    f"{column.iloc[int(row)][:20]!r} starts with a character spreadsheets read as a formula",
+                )

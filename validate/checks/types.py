@@ -45,8 +45,7 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
 
     present = {f["name"] for f in table.fields}
     fields = [f for f in table.schema["fields"] if f["name"] in present]
-    source = {"$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
-              "fields": fields, "primaryKey": []}
+    source = {"$schema": "https://datapackage.org/profiles/2.0/tableschema.json", "fields": fields, "primaryKey": []}
     derived = from_frictionless_schema(source)
     columns: dict[str, pa.Column] = {}
     for spec in fields:
@@ -60,7 +59,11 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         if "exclusiveMaximum" in constraints:
             checks.append(pa.Check.less_than(constraints["exclusiveMaximum"]))
         columns[spec["name"]] = pa.Column(
-            None, checks=checks, nullable=column.nullable, unique=column.unique, name=spec["name"],
+            None,
+            checks=checks,
+            nullable=column.nullable,
+            unique=column.unique,
+            name=spec["name"],
         )
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
@@ -95,8 +98,9 @@ def _constraints(table: Table) -> Iterator[Finding]:
                 if not repeats[name].iloc[row]:
                     continue  # the first of the repeated rows stays unflagged
             seen.add((row, name))
-            yield finding(code, table.path, table.line(row), name,
-                          _message(code, record.get("failure_case"), table, name))
+            yield finding(
+                code, table.path, table.line(row), name, _message(code, record.get("failure_case"), table, name)
+            )
 
 
 def _code_for(check: str) -> str:
@@ -149,8 +153,13 @@ def _primary_key(table: Table) -> Iterator[Finding]:
     repeated = frame[complete].duplicated(keep="first")
     for row in repeated[repeated].index:
         values = ", ".join(str(frame.at[row, k]) for k in key)
-        yield finding("duplicate-key", table.path, table.line(int(row)), ",".join(key),
-                      f"primary key ({values}) repeats an earlier row")
+        yield finding(
+            "duplicate-key",
+            table.path,
+            table.line(int(row)),
+            ",".join(key),
+            f"primary key ({values}) repeats an earlier row",
+        )
 
 
 def _joined(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
@@ -173,9 +182,14 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         parent_name = reference.get("resource") or table.name
         parent_fields = _as_list(reference.get("fields"))
         parent = pkg.table(parent_name)
-        if (parent is None or parent.incomplete or len(fields) != len(parent_fields) or not fields
-                or any(f not in table.frame.columns for f in fields)
-                or any(f not in parent.frame.columns for f in parent_fields)):
+        if (
+            parent is None
+            or parent.incomplete
+            or len(fields) != len(parent_fields)
+            or not fields
+            or any(f not in table.frame.columns for f in fields)
+            or any(f not in parent.frame.columns for f in parent_fields)
+        ):
             continue  # the unreadable parent or broken schema has its own finding
         child = typed_table(table).frame[fields]
         known = typed_table(parent).frame[parent_fields].dropna()
@@ -183,5 +197,10 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         found = _joined(child, fields).isin(_joined(known, parent_fields).unique())
         for row in child.index[filled & ~found]:
             values = ", ".join(str(child.at[row, f]) for f in fields)
-            yield finding("foreign-key", table.path, table.line(int(row)), ",".join(fields),
-                          f"({values}) is not a {'/'.join(parent_fields)} of {parent_name}")
+            yield finding(
+                "foreign-key",
+                table.path,
+                table.line(int(row)),
+                ",".join(fields),
+                f"({values}) is not a {'/'.join(parent_fields)} of {parent_name}",
+            )

@@ -35,8 +35,15 @@ def load_package(root: Path, options: Options) -> Package:
     pkg = Package(root=root)
     name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), None)
     if name is None:
-        pkg.findings.append(finding("descriptor-missing", DESCRIPTOR, None, None,
-                                    f"no {DESCRIPTOR} (or datapackage.yaml) in the package directory"))
+        pkg.findings.append(
+            finding(
+                "descriptor-missing",
+                DESCRIPTOR,
+                None,
+                None,
+                f"no {DESCRIPTOR} (or datapackage.yaml) in the package directory",
+            )
+        )
         return pkg
     pkg.descriptor_name = name
     data = read_file(root, name, json_limit(options), pkg, name)
@@ -46,8 +53,11 @@ def load_package(root: Path, options: Options) -> Package:
     if descriptor is None:
         return pkg
     if not isinstance(descriptor, dict):
-        pkg.findings.append(finding("descriptor-invalid", name, 1, None,
-                                    f"the top level is a {type(descriptor).__name__}, not an object"))
+        pkg.findings.append(
+            finding(
+                "descriptor-invalid", name, 1, None, f"the top level is a {type(descriptor).__name__}, not an object"
+            )
+        )
         return pkg
     pkg.descriptor = descriptor
     pkg.declarations = read_declarations(descriptor)
@@ -64,12 +74,26 @@ def load_package(root: Path, options: Options) -> Package:
         name, path = resource.get("name"), resource.get("path")
         before = len(pkg.findings)
         if isinstance(name, str) and name in seen_names:
-            pkg.findings.append(finding("duplicate-resource", pkg.descriptor_name, None, "resources",
-                                        f"resource name {name!r} is used twice"))
+            pkg.findings.append(
+                finding(
+                    "duplicate-resource",
+                    pkg.descriptor_name,
+                    None,
+                    "resources",
+                    f"resource name {name!r} is used twice",
+                )
+            )
             continue  # the first resource of that name stands
         if isinstance(path, str) and path in seen_paths:
-            pkg.findings.append(finding("duplicate-resource", pkg.descriptor_name, None, "resources",
-                                        f"resource path {path!r} is used twice"))
+            pkg.findings.append(
+                finding(
+                    "duplicate-resource",
+                    pkg.descriptor_name,
+                    None,
+                    "resources",
+                    f"resource path {path!r} is used twice",
+                )
+            )
         else:
             _load_resource(pkg, resource, index, options)
         if isinstance(name, str):
@@ -117,8 +141,9 @@ def positional_header(schema: dict[str, Any], width: int) -> list[str]:
     return [fields[i] if i < len(fields) else f"field{i + 1}" for i in range(width)]
 
 
-def load_table(pkg: Package, resource: dict[str, Any], index: int, name: str, path: str, options: Options,
-               label: str) -> None:
+def load_table(
+    pkg: Package, resource: dict[str, Any], index: int, name: str, path: str, options: Options, label: str
+) -> None:
     """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
     schema = load_schema(pkg, resource, index, options, label)
     data = read_file(pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path")
@@ -131,8 +156,7 @@ def load_table(pkg: Package, resource: dict[str, Any], index: int, name: str, pa
     if parsed is None:
         return
     header, raw, lines = parsed
-    incomplete = any(f.code == "ragged-row" and not f.message.endswith("ignored")
-                     for f in pkg.findings[before:])
+    incomplete = any(f.code == "ragged-row" and not f.message.endswith("ignored") for f in pkg.findings[before:])
     if not dialect.header:
         header = positional_header(schema, len(header))
     frame, names = match_header(header, raw, schema, path, pkg)

@@ -38,20 +38,30 @@ def parse_exact(data: bytes, path: str, pkg: Package, dialect: Dialect) -> Parse
                     continue
             if len(row) != len(header):
                 what = "an empty line" if not row else f"{len(row)} cells; the header has {len(header)}"
-                if len(row) > len(header) and not any(c.strip() for c in row[len(header):]):
+                if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
                     # Trailing empty cells, as spreadsheets leave them: the row itself is intact,
                     # so it is kept and other tables still find the keys it holds.
-                    pkg.findings.append(finding("ragged-row", path, start, None,
-                                                f"row has {what}; the extra cells are empty and ignored"))
-                    row = row[:len(header)]
+                    pkg.findings.append(
+                        finding(
+                            "ragged-row", path, start, None, f"row has {what}; the extra cells are empty and ignored"
+                        )
+                    )
+                    row = row[: len(header)]
                 else:
                     pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
                     continue
             rows.append(row)
             lines.append(start)
     except csv.Error as error:
-        pkg.findings.append(finding("unclosed-quote", path, previous + 1, None,
-                                    f"a quoted field opening here is malformed or never closes ({error})"))
+        pkg.findings.append(
+            finding(
+                "unclosed-quote",
+                path,
+                previous + 1,
+                None,
+                f"a quoted field opening here is malformed or never closes ({error})",
+            )
+        )
         return None
     if header is None:
         pkg.findings.append(finding("file-empty", path, None, None, f"{path} has no header row"))

@@ -26,8 +26,12 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
     if not dialect.fast:
         return None
     ragged: list[object] = []
-    syntax: dict[str, Any] = {"delimiter": dialect.delimiter, "quote_char": dialect.quote_char or False,
-                              "double_quote": dialect.double_quote, "escape_char": dialect.escape_char or False}
+    syntax: dict[str, Any] = {
+        "delimiter": dialect.delimiter,
+        "quote_char": dialect.quote_char or False,
+        "double_quote": dialect.double_quote,
+        "escape_char": dialect.escape_char or False,
+    }
 
     def on_invalid(row: object) -> str:
         ragged.append(row)
@@ -39,8 +43,10 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid, **syntax),
             convert_options=pacsv.ConvertOptions(
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-                column_types={}, auto_dict_encode=False,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                column_types={},
+                auto_dict_encode=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
@@ -56,7 +62,8 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
             parse_options=pacsv.ParseOptions(newlines_in_values=True, **syntax),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in table.column_names},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()]

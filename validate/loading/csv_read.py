@@ -27,23 +27,31 @@ _LINE_ENDS = {b"\r\n": re.compile(rb"\r\n"), b"\r": re.compile(rb"\r(?!\n)"), b"
 _STYLE = {b"\r\n": "CRLF", b"\r": "CR", b"\n": "LF"}
 
 
-def parse_csv(data: bytes, path: str, options: Options, pkg: Package, dialect: Dialect,
-              lf_only: bool = False) -> Parsed | None:
+def parse_csv(
+    data: bytes, path: str, options: Options, pkg: Package, dialect: Dialect, lf_only: bool = False
+) -> Parsed | None:
     """Header, cells as strings and row lines; None (with a finding) when unreadable.
 
     lf_only is the package's own declaration (x-line-endings LF): then any CR or CRLF line
     ending is an error; otherwise one style throughout is fine and a mix is a warning.
     """
     if data.startswith(codecs.BOM_UTF8):
-        pkg.findings.append(finding("byte-order-mark", path, 1, None,
-                                    "the file starts with a UTF-8 byte-order mark; it is ignored"))
-        data = data[len(codecs.BOM_UTF8):]
+        pkg.findings.append(
+            finding("byte-order-mark", path, 1, None, "the file starts with a UTF-8 byte-order mark; it is ignored")
+        )
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        pkg.findings.append(finding("encoding-error", path, line_of_offset(data, error.start),
-                                    _undecodable_column(data, dialect),
-                                    f"byte {error.start} (0x{data[error.start]:02x}) is not valid UTF-8"))
+        pkg.findings.append(
+            finding(
+                "encoding-error",
+                path,
+                line_of_offset(data, error.start),
+                _undecodable_column(data, dialect),
+                f"byte {error.start} (0x{data[error.start]:02x}) is not valid UTF-8",
+            )
+        )
         return None
     if b"\r" in data:
         data = _normalise_line_endings(data, path, pkg, dialect, lf_only)
@@ -60,8 +68,9 @@ def parse_csv(data: bytes, path: str, options: Options, pkg: Package, dialect: D
 
 def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
     """Header name of the first cell holding a byte that is not UTF-8, read as far as the CSV allows."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="surrogateescape"), newline=""),
-                        **dialect.csv_options())
+    reader = csv.reader(
+        io.StringIO(data.decode("utf-8", errors="surrogateescape"), newline=""), **dialect.csv_options()
+    )
     header: list[str] | None = None
     try:
         for row in reader:
@@ -82,8 +91,15 @@ def _line_too_long(data: bytes, path: str, options: Options, pkg: Package) -> bo
         end = data.find(b"\n", start)
         end = len(data) if end == -1 else end
         if end - start > options.max_line_bytes:
-            pkg.findings.append(finding("line-too-long", path, line_of_offset(data, start), None,
-                                        f"line is {end - start} bytes; the limit is {options.max_line_bytes}"))
+            pkg.findings.append(
+                finding(
+                    "line-too-long",
+                    path,
+                    line_of_offset(data, start),
+                    None,
+                    f"line is {end - start} bytes; the limit is {options.max_line_bytes}",
+                )
+            )
             return True
         start = end + 1
     return False
@@ -113,12 +129,26 @@ def _normalise_line_endings(data: bytes, path: str, pkg: Package, dialect: Diale
     ends = sorted((at, style) for style, at in first.items())
     if lf_only and any(style != b"\n" for _, style in ends):
         at = min(at for at, style in ends if style != b"\n")
-        pkg.findings.append(finding("line-ending", path, line_of_offset(data, at), None,
-                                    "CR or CRLF line ending; the package declares x-line-endings LF"))
+        pkg.findings.append(
+            finding(
+                "line-ending",
+                path,
+                line_of_offset(data, at),
+                None,
+                "CR or CRLF line ending; the package declares x-line-endings LF",
+            )
+        )
     elif len(ends) > 1:
         at, style = ends[1]
-        pkg.findings.append(finding("mixed-line-endings", path, line_of_offset(data, at), None,
-                                    f"this line ends in {_STYLE[style]}, earlier lines in {_STYLE[ends[0][1]]}"))
+        pkg.findings.append(
+            finding(
+                "mixed-line-endings",
+                path,
+                line_of_offset(data, at),
+                None,
+                f"this line ends in {_STYLE[style]}, earlier lines in {_STYLE[ends[0][1]]}",
+            )
+        )
     for index in range(0, len(parts), 2):
         parts[index] = parts[index].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return quote.join(parts) if quote else parts[0]
@@ -130,5 +160,12 @@ def report_control_characters(frame: Any, lines: Any, names: dict[int, str], pat
     for column in frame.columns:
         hits = frame[column].str.contains(pattern, regex=True)
         for row in hits[hits].index[:50]:
-            pkg.findings.append(finding("control-character", path, int(lines[row]), names.get(int(column)),
-                                        "the cell holds a NUL or other control character"))
+            pkg.findings.append(
+                finding(
+                    "control-character",
+                    path,
+                    int(lines[row]),
+                    names.get(int(column)),
+                    "the cell holds a NUL or other control character",
+                )
+            )

@@ -28,8 +28,14 @@ class Dialect:
         import csv
 
         quoting = csv.QUOTE_MINIMAL if self.quote_char else csv.QUOTE_NONE
-        return {"delimiter": self.delimiter, "quotechar": self.quote_char, "doublequote": self.double_quote,
-                "escapechar": self.escape_char, "skipinitialspace": self.skip_initial_space, "quoting": quoting}
+        return {
+            "delimiter": self.delimiter,
+            "quotechar": self.quote_char,
+            "doublequote": self.double_quote,
+            "escapechar": self.escape_char,
+            "skipinitialspace": self.skip_initial_space,
+            "quoting": quoting,
+        }
 
 
 def read_dialect(resource: dict[str, Any]) -> Dialect:

@@ -23,8 +23,7 @@ def json_limit(options: Options) -> int:
     return min(options.max_descriptor_bytes, options.max_file_bytes)
 
 
-def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str,
-              field_: str = "path") -> bytes | None:
+def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str, field_: str = "path") -> bytes | None:
     """Bytes of a safe, regular, non-empty file within the limit, or None with a finding."""
     problem = path_problem(root, path)
     if problem:
@@ -37,13 +36,13 @@ def read_file(root: Path, path: str, limit: int, pkg: Package, owner: str,
         return None
     read = read_regular(full, limit)
     if read is None:
-        pkg.findings.append(finding("file-missing", path, None, None,
-                                    f"{path} could not be opened as a regular file"))
+        pkg.findings.append(finding("file-missing", path, None, None, f"{path} could not be opened as a regular file"))
         return None
     size, data = read
     if size > limit:
-        pkg.findings.append(finding("file-too-large", path, None, None,
-                                    f"{path} is {size} bytes; the limit is {limit}"))
+        pkg.findings.append(
+            finding("file-too-large", path, None, None, f"{path} is {size} bytes; the limit is {limit}")
+        )
         return None
     if not data:
         pkg.findings.append(finding("file-empty", path, None, None, f"{path} is empty"))
@@ -77,8 +76,15 @@ def read_json(data: bytes, file: str, pkg: Package) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        pkg.findings.append(finding("encoding-error", file, line_of_offset(data, error.start), None,
-                                    f"byte {error.start} is not valid UTF-8"))
+        pkg.findings.append(
+            finding(
+                "encoding-error",
+                file,
+                line_of_offset(data, error.start),
+                None,
+                f"byte {error.start} is not valid UTF-8",
+            )
+        )
         return None
     code = "descriptor-invalid" if file == pkg.descriptor_name else "schema-invalid"
     try:
@@ -104,22 +110,39 @@ def read_yaml(data: bytes, file: str, pkg: Package) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        pkg.findings.append(finding("encoding-error", file, line_of_offset(data, error.start), None,
-                                    f"byte {error.start} is not valid UTF-8"))
+        pkg.findings.append(
+            finding(
+                "encoding-error",
+                file,
+                line_of_offset(data, error.start),
+                None,
+                f"byte {error.start} is not valid UTF-8",
+            )
+        )
         return None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 1 if event.start_mark else None
-                pkg.findings.append(finding("descriptor-invalid", file, line, None,
-                                            "YAML aliases (*name) are not read; write the value out"))
+                pkg.findings.append(
+                    finding(
+                        "descriptor-invalid", file, line, None, "YAML aliases (*name) are not read; write the value out"
+                    )
+                )
                 return None
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         value = _as_json(yaml.safe_load(text))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        pkg.findings.append(finding("descriptor-invalid", file, mark.line + 1 if mark else 1, None,
-                                    f"not valid YAML: {getattr(error, 'problem', None) or error}"))
+        pkg.findings.append(
+            finding(
+                "descriptor-invalid",
+                file,
+                mark.line + 1 if mark else 1,
+                None,
+                f"not valid YAML: {getattr(error, 'problem', None) or error}",
+            )
+        )
         return None
     except RecursionError:
         pkg.findings.append(finding("descriptor-invalid", file, 1, None, "YAML is nested too deeply to read"))

@@ -11,19 +11,34 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
-                 path: str, pkg: Package) -> tuple[pd.DataFrame, dict[int, str]]:
+def match_header(
+    header: list[str], frame: pd.DataFrame, schema: dict[str, Any], path: str, pkg: Package
+) -> tuple[pd.DataFrame, dict[int, str]]:
     """The frame with schema columns named by header, and every column's name by position."""
     expected = [f["name"] for f in schema["fields"]]
     positions: dict[str, int] = {}
     for position, name in enumerate(header):
         if not name.strip():
-            pkg.findings.append(finding("blank-header", path, 1, f"#{position + 1}",
-                                        f"column {position + 1} has no name{_meant(expected, header, position)}"))
+            pkg.findings.append(
+                finding(
+                    "blank-header",
+                    path,
+                    1,
+                    f"#{position + 1}",
+                    f"column {position + 1} has no name{_meant(expected, header, position)}",
+                )
+            )
         elif name in positions:
-            pkg.findings.append(finding("duplicate-header", path, 1, name,
-                                        f"column {name!r} appears at {positions[name] + 1} and {position + 1}"
-                                        f"{_meant(expected, header, position)}"))
+            pkg.findings.append(
+                finding(
+                    "duplicate-header",
+                    path,
+                    1,
+                    name,
+                    f"column {name!r} appears at {positions[name] + 1} and {position + 1}"
+                    f"{_meant(expected, header, position)}",
+                )
+            )
         else:
             positions[name] = position
     # A blank or repeated name where the schema's column is missing is that column misnamed:
@@ -33,18 +48,24 @@ def match_header(header: list[str], frame: pd.DataFrame, schema: dict[str, Any],
             positions[expected[position]] = position
     present = [n for n in header if n in positions and n.strip() and positions[n] == header.index(n)]
     if sorted(present) == sorted(expected) and present != expected:
-        pkg.findings.append(finding("header-order", path, 1, None,
-                                    f"columns are {', '.join(present)}; the schema's order is "
-                                    f"{', '.join(expected)}"))
+        pkg.findings.append(
+            finding(
+                "header-order",
+                path,
+                1,
+                None,
+                f"columns are {', '.join(present)}; the schema's order is {', '.join(expected)}",
+            )
+        )
     else:
         for name in expected:
             if name not in positions:
-                pkg.findings.append(finding("missing-column", path, 1, name,
-                                            f"the schema's field {name!r} has no column"))
+                pkg.findings.append(
+                    finding("missing-column", path, 1, name, f"the schema's field {name!r} has no column")
+                )
         for name in present:
             if name not in expected:
-                pkg.findings.append(finding("extra-column", path, 1, name,
-                                            f"column {name!r} is not in the schema"))
+                pkg.findings.append(finding("extra-column", path, 1, name, f"column {name!r} is not in the schema"))
     names = {position: name for name, position in positions.items()}
     names.update({p: h for p, h in enumerate(header) if p not in names})
     keep = {positions[n]: n for n in expected if n in positions}

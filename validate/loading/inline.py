@@ -15,8 +15,7 @@ from validate.options import Options
 from validate.typed import BadCell, missing_values
 
 
-def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, options: Options,
-                label: str) -> None:
+def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, options: Options, label: str) -> None:
     """Read a resource's inline rows (arrays with a header row first, or objects) into a Table.
 
     Findings about a cell name the descriptor file and the descriptor line that holds its row.
@@ -32,8 +31,15 @@ def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, o
     where = ("resources", index, "data")
     keyed = all(isinstance(item, dict) for item in data)
     if not keyed and not all(isinstance(item, list) for item in data):
-        pkg.findings.append(finding("descriptor-profile", file, pkg.json_line(file, where), f"{label}.data",
-                                    "inline data must be all arrays (a header row first) or all objects"))
+        pkg.findings.append(
+            finding(
+                "descriptor-profile",
+                file,
+                pkg.json_line(file, where),
+                f"{label}.data",
+                "inline data must be all arrays (a header row first) or all objects",
+            )
+        )
         return
     header = [f["name"] for f in schema["fields"]] if keyed else [_text(c) for c in data[0]]
     first = 0 if keyed else 1
@@ -44,8 +50,9 @@ def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, o
         item = data[position]
         row = [item.get(h) for h in header] if isinstance(item, dict) else list(item)
         if len(row) != len(header):
-            pkg.findings.append(finding("ragged-row", file, line, None,
-                                        f"row has {len(row)} cells; the header has {len(header)}"))
+            pkg.findings.append(
+                finding("ragged-row", file, line, None, f"row has {len(row)} cells; the header has {len(header)}")
+            )
             continue
         rows.append(row)
         lines.append(line)
@@ -60,8 +67,14 @@ def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, o
         for number, value in enumerate(column):
             if strings and value is not None and not isinstance(value, str):
                 # frictionless reads only a JSON string as a string field's value.
-                bad.append(BadCell(number, header[position], "type-error",
-                                   f"{json.dumps(value)} is not a string (a JSON {type(value).__name__})"))
+                bad.append(
+                    BadCell(
+                        number,
+                        header[position],
+                        "type-error",
+                        f"{json.dumps(value)} is not a string (a JSON {type(value).__name__})",
+                    )
+                )
                 value = None
             cells[position].append(blank if value is None else _text(value))
     raw = pd.DataFrame({p: pd.Series(c, dtype="str") for p, c in cells.items()})

@@ -13,8 +13,9 @@ _AT = re.compile(r" at property '([^']*)'$")
 _REQUIRED = re.compile(r"^'([^']*)' is a required property")
 
 
-def profile_finding(pkg: Package, file: str, base: JsonPath, prefix: str, error: object,
-                    code: str = "descriptor-profile") -> Finding:
+def profile_finding(
+    pkg: Package, file: str, base: JsonPath, prefix: str, error: object, code: str = "descriptor-profile"
+) -> Finding:
     """A frictionless profile error as a finding at the line and field of the property it names."""
     note = str(getattr(error, "note", error))
     where = _AT.search(note)

@@ -12,12 +12,29 @@ from validate.loading.profile import profile_finding, standard_version
 from validate.model import Package
 from validate.options import Options
 
-FIELD_TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year",
-               "yearmonth", "duration", "object", "array", "list", "geopoint", "geojson", "any"}
+FIELD_TYPES = {
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "year",
+    "yearmonth",
+    "duration",
+    "object",
+    "array",
+    "list",
+    "geopoint",
+    "geojson",
+    "any",
+}
 
 
-def load_schema(pkg: Package, resource: dict[str, Any], index: int, options: Options,
-                label: str) -> dict[str, Any] | None:
+def load_schema(
+    pkg: Package, resource: dict[str, Any], index: int, options: Options, label: str
+) -> dict[str, Any] | None:
     """The resource's Table Schema, checked enough that the checks can rely on its shape."""
     schema = resource.get("schema")
     where = pkg.descriptor_name
@@ -30,15 +47,27 @@ def load_schema(pkg: Package, resource: dict[str, Any], index: int, options: Opt
         if schema is None:
             return None
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        pkg.findings.append(finding("schema-invalid", where, None, "fields",
-                                    "a Table Schema must be an object with a list of fields"))
+        pkg.findings.append(
+            finding("schema-invalid", where, None, "fields", "a Table Schema must be an object with a list of fields")
+        )
         return None
     names: set[str] = set()
     for position, item in enumerate(schema["fields"]):
-        if not (isinstance(item, dict) and isinstance(item.get("name"), str)
-                and item.get("type", "string") in FIELD_TYPES and item["name"] not in names):
-            pkg.findings.append(finding("schema-invalid", where, None, f"fields[{position}]",
-                                        "each field needs a unique name and a known type"))
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and item.get("type", "string") in FIELD_TYPES
+            and item["name"] not in names
+        ):
+            pkg.findings.append(
+                finding(
+                    "schema-invalid",
+                    where,
+                    None,
+                    f"fields[{position}]",
+                    "each field needs a unique name and a known type",
+                )
+            )
             return None
         names.add(item["name"])
     inline = where == pkg.descriptor_name
@@ -49,8 +78,9 @@ def load_schema(pkg: Package, resource: dict[str, Any], index: int, options: Opt
     return None if problems else schema
 
 
-def _schema_profile_findings(pkg: Package, schema: dict[str, Any], where: str, base: JsonPath,
-                             prefix: str) -> list[Finding]:
+def _schema_profile_findings(
+    pkg: Package, schema: dict[str, Any], where: str, base: JsonPath, prefix: str
+) -> list[Finding]:
     """The schema against the Table Schema profile of the package's version, offline: the checks rely on
     a valid schema, and a v1 schema may name a one-field key as a string."""
     from frictionless import Schema
