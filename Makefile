@@ -22,7 +22,7 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict validate publish benchmarks
+	$(BIN)/mypy --strict validate publish contribute benchmarks
 
 docs: $(STAMP)
 	$(BIN)/python -m validate.docs --write

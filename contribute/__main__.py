@@ -1,0 +1,3 @@
+from contribute.cli import main
+
+main()

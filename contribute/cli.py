@@ -1,0 +1,72 @@
+"""Command line of the commands that edit the package. Exit codes: 0 done, 1 refused, 2 usage, 3 internal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_REFUSED, EXIT_INTERNAL = 1, 3
+
+PACKAGE = click.option(
+    "--package",
+    "package_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The package directory.",
+)
+
+
+def _field_value(text: str) -> tuple[str, str]:
+    """NAME=VALUE as a pair, or a usage error."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--field")
+    return name, value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Edit the data package: add a source text, list the numbers still to enter."""
+
+
+@main.command("add-source")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "source_id", required=True, help="The new source's id (lower case, digits, - and _).")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for another field of the new sources row (repeatable), e.g. --field title='...'.",
+)
+@PACKAGE
+def add_source_command(file: Path, source_id: str, fields: tuple[str, ...], package_dir: Path) -> None:
+    """Archive FILE byte for byte and register it: the sources row and the descriptor resource, together.
+
+    Afterwards the validator lists each number of the new text as uncovered: enter each as a
+    figure row (see `numbers --draft`) or as an exclusion.
+    """
+    from contribute.add_source import Refused, add_source
+    from validate.render import RENDERERS
+    from validate.runner import Report
+
+    values = dict(_field_value(f) for f in fields)
+    try:
+        added = add_source(package_dir, file, source_id, values)
+    except Refused as refused:
+        if refused.findings:
+            click.echo(RENDERERS["text"](Report(refused.findings)), err=True, nl=False)
+        click.echo(f"Refused: {refused}", err=True)
+        sys.exit(EXIT_REFUSED)
+    except Exception as error:  # a bug of ours: one line and its own exit code, never a traceback
+        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    todo = [f for f in added.report.findings if f.file == added.archive and f.severity == "error"]
+    click.echo(f"Archived {added.archive} ({added.size} bytes, sha256 {added.sha256}) as source {added.source_id!r}.")
+    click.echo(f"{len(todo)} numbers of the new text are not yet accounted for:")
+    for item in todo:
+        click.echo(f"  {item.file}:{item.line}: {item.message}")
+    click.echo(f"Next: python -m contribute numbers {added.source_id} --draft")

@@ -1,0 +1,163 @@
+"""contribute add-source: the archive byte for byte, one hash in both places, or no change at all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import read_rows, run, write_rows
+from contribute.cli import main
+
+NEW_TEXT = (
+    b"Officers arrested 14 people during a fortnight of action.\n"
+    b"More than 30 children were safeguarded, police said.\n"
+    b"The force seized over 200 devices.\n"
+)
+REQUIRED = ("--field", "title=Fortnight of action", "--field", "published_doubtful=false")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root, by relative path, with its bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def add(package: Path, file: Path, *args: str) -> tuple[int, str]:
+    """Exit code and combined output of add-source on the package."""
+    result = CliRunner().invoke(main, ["add-source", str(file), "--package", str(package), *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def new_text(tmp_path: Path) -> Path:
+    """A new source text outside the package."""
+    path = tmp_path / "new.txt"
+    path.write_bytes(NEW_TEXT)
+    return path
+
+
+def test_add_source_archives_the_bytes_and_records_one_hash_in_both_places(package: Path, new_text: Path) -> None:
+    code, output = add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)
+    assert code == 0, output
+    digest = hashlib.sha256(NEW_TEXT).hexdigest()
+    archive = f"data/archive/005_{digest[:16]}.txt"
+    assert (package / archive).read_bytes() == NEW_TEXT
+    header, *rows = read_rows(package / "data/sources.csv")
+    row = dict(zip(header, rows[-1], strict=True))
+    assert (row["source_id"], row["archive_path"], row["sha256"], row["bytes"]) == (
+        "fortnight-of-action",
+        archive,
+        digest,
+        str(len(NEW_TEXT)),
+    )
+    resources = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    resource = next(r for r in resources if r["name"] == "archive-fortnight-of-action")
+    assert (resource["path"], resource["hash"], resource["bytes"]) == (archive, f"sha256:{digest}", len(NEW_TEXT))
+    _, report = run(package)
+    assert not [f for f in report["findings"] if f["severity"] == "error" and f["code"] != "number-uncovered"]
+
+
+def test_add_source_changes_nothing_but_the_three_files(package: Path, new_text: Path) -> None:
+    before = snapshot(package)
+    assert add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)[0] == 0
+    after = snapshot(package)
+    changed = {p for p in before if before[p] != after[p]} | (after.keys() - before.keys())
+    digest = hashlib.sha256(NEW_TEXT).hexdigest()
+    assert changed == {"datapackage.json", "data/sources.csv", f"data/archive/005_{digest[:16]}.txt"}
+    assert after["data/sources.csv"].startswith(before["data/sources.csv"])  # appended, not rewritten
+
+
+def _binary(tmp: Path) -> Path:
+    path = tmp / "scan.pdf"
+    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary")
+    return path
+
+
+def _latin1(tmp: Path) -> Path:
+    path = tmp / "latin1.txt"
+    path.write_bytes("Police arrested 12 people in Malmö.\n".encode("latin-1"))
+    return path
+
+
+def _empty(tmp: Path) -> Path:
+    path = tmp / "empty.txt"
+    path.write_bytes(b"\n")
+    return path
+
+
+def _directory(tmp: Path) -> Path:
+    path = tmp / "folder"
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make_file", "source_id", "message"),
+    [
+        (lambda tmp: tmp / "new.txt", "metro-ucol-1600-arrests", "is already a source_id"),
+        (lambda tmp: tmp / "new.txt", "../../outside", "is not a valid source_id"),
+        (lambda tmp: tmp / "new.txt", "data/archive/x", "is not a valid source_id"),
+        (lambda tmp: tmp / "missing.txt", "new-source", "no such file"),
+        (_binary, "new-source", "a binary file"),
+        (_latin1, "new-source", "not UTF-8 (byte 33, line 1)"),
+        (_empty, "new-source", "the file is empty"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_no_byte_changed(
+    package: Path, new_text: Path, tmp_path: Path, make_file: object, source_id: str, message: str
+) -> None:
+    file = make_file(tmp_path)  # type: ignore[operator]
+    before = snapshot(package)
+    code, output = add(package, file, "--id", source_id, *REQUIRED)
+    assert code == 1
+    assert message in output
+    assert "Refused" in output
+    assert snapshot(package) == before
+
+
+def test_a_directory_is_a_usage_error_and_changes_nothing(package: Path, tmp_path: Path) -> None:
+    before = snapshot(package)
+    code, output = add(package, _directory(tmp_path), "--id", "new-source", *REQUIRED)
+    assert code == 2
+    assert "is a directory" in output
+    assert snapshot(package) == before
+
+
+def test_a_text_already_archived_is_refused(package: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "again.txt"
+    copy.write_bytes((package / "data/archive/004_37357e58f21614b9.txt").read_bytes())
+    before = snapshot(package)
+    code, output = add(package, copy, "--id", "new-source", *REQUIRED)
+    assert (code, snapshot(package)) == (1, before)
+    assert "already archived as data/archive/004_37357e58f21614b9.txt" in output
+
+
+def test_a_row_the_validator_would_refuse_is_rolled_back(package: Path, new_text: Path) -> None:
+    before = snapshot(package)
+    code, output = add(package, new_text, "--id", "new-source", "--field", "title=No doubt flag")
+    assert code == 1
+    assert "required-missing" in output and "published_doubtful" in output
+    assert "nothing was changed" in output
+    assert snapshot(package) == before
+
+
+def test_an_unknown_field_is_refused(package: Path, new_text: Path) -> None:
+    before = snapshot(package)
+    code, output = add(package, new_text, "--id", "new-source", *REQUIRED, "--field", "colour=red")
+    assert (code, snapshot(package)) == (1, before)
+    assert "has no field colour" in output
+
+
+def test_an_invalid_package_is_refused_before_anything_is_written(package: Path, new_text: Path) -> None:
+    rows = read_rows(package / "data/outcomes.csv")
+    rows[1][rows[0].index("number")] = "1700"  # no longer the figure its quote prints
+    write_rows(package / "data/outcomes.csv", rows)
+    before = snapshot(package)
+    code, output = add(package, new_text, "--id", "new-source", *REQUIRED)
+    assert (code, snapshot(package)) == (1, before)
+    assert "figure-not-in-quote" in output
+    assert "fix them before adding a source" in output
