@@ -84,3 +84,20 @@ def printed_in(number: float, text: str) -> bool:
             if float(match[1].replace(",", "")) == value:
                 return True
     return value in numbers_in(text)
+
+
+def number_spans(text: str) -> list[tuple[int, int, float]]:
+    """Every number the text prints, as (start, end, value): the same readings as numbers_in, so a
+    word means one number everywhere, with where each is printed ('four-and-a-half' is one span)."""
+    spans: list[tuple[int, int, float]] = []
+    for match in _NUMBER.finditer(text):
+        if match["digits"]:
+            value = float(match["digits"].replace(",", ""))
+        elif match["word"]:
+            value = float(_WORDS[match["word"].lower()])
+        elif match["scale"]:
+            value = float(_SCALES[match["scale"].lower()])
+        else:
+            value = 0.5
+        spans.append((match.start(), match.end(), value + 0.5 if match["half_d"] or match["half_w"] else value))
+    return spans
