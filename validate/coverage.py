@@ -1,0 +1,292 @@
+"""Which numbers printed in each archived text are accounted for, and by what.
+
+A package that declares ``coverage`` promises that every number its sources print is either a
+figure of a row at that line (a covered number) or listed as an exclusion with a reason (an
+excluded number). ``coverage(package)`` says, for every number of every intact archived text,
+which it is, and which exclusions no longer excuse anything. The coverage check reports from it;
+a command that helps add a source can show the same ledger for one source.
+
+Where, by declaration: each ``coverage`` entry names a resource whose ``value`` field is a
+figure printed at its ``line`` of its ``source`` (on any line its ``quote`` runs on to); the
+``exclusions`` entry names the resource listing ``words`` at a ``line`` of a ``source``, each
+excluding every number printed inside those words there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from validate.model import Package, Table
+from validate.printed import PrintedNumber, scan
+from validate.text import SourceText, fold_marks
+
+Status = Literal["covered", "excluded", "uncovered"]
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A row of a table that accounts for a printed number."""
+
+    resource: str
+    file: str
+    """The table's path, as the descriptor writes it."""
+    line: int
+    """Physical line of the row in that file (header = 1)."""
+    field: str
+    """The row's field that accounts for the number: the figure's value, or the exclusion's words."""
+    id: str | None = None
+    """The row's identifier, where its resource declares an id field."""
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """One printed number and what accounts for it, if anything."""
+
+    number: PrintedNumber
+    covered_by: RowRef | None = None
+    """The figure row whose value this number is."""
+    excluded_by: RowRef | None = None
+    """The exclusion row whose words hold this number (only when no figure row covers it)."""
+    reason: str | None = None
+    """The exclusion's reason, as the row gives it."""
+
+    @property
+    def status(self) -> Status:
+        """covered, excluded or uncovered."""
+        if self.covered_by is not None:
+            return "covered"
+        return "excluded" if self.excluded_by is not None else "uncovered"
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """Every number one archived text prints, in reading order, each accounted for or not."""
+
+    source_id: str
+    archive: str
+    """Path of the archived text, as the descriptor writes it."""
+    numbers: tuple[Accounted, ...]
+
+    def uncovered(self) -> tuple[Accounted, ...]:
+        """The numbers that are neither a figure nor excluded."""
+        return tuple(a for a in self.numbers if a.status == "uncovered")
+
+
+@dataclass(frozen=True)
+class StaleExclusion:
+    """An exclusion row that excuses nothing: its words are not at its line, or hold no number."""
+
+    row: RowRef
+    source_id: str
+    words: str
+    source_line: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The ledger of a package: every archived text's numbers, and the stale exclusions."""
+
+    sources: dict[str, SourceCoverage]
+    """By source id, for every source whose archived text is intact."""
+    stale: tuple[StaleExclusion, ...]
+
+
+@dataclass(frozen=True)
+class _Figure:
+    row: RowRef
+    source_id: str
+    line: int
+    value: float
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    row: RowRef
+    source_id: str
+    line: int
+    words: str
+    reason: str | None
+
+
+def _column(frame: Any, name: str | None) -> list[Any]:
+    return frame[name].tolist() if name is not None and name in frame.columns else [None] * len(frame)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value == value  # NaN and NA are not equal to themselves
+
+
+def _frame(pkg: Package, resource: str, needed: set[str]) -> tuple[Table, Any] | None:
+    from validate.typed import typed_table
+
+    table = pkg.table(resource)
+    if table is None or not needed <= set(table.frame.columns):
+        return None  # a declaration naming a missing field is reported by the structure layer
+    return table, typed_table(table).frame
+
+
+def _figures(pkg: Package) -> list[_Figure]:
+    found: list[_Figure] = []
+    for covered in pkg.declarations.coverage:
+        loaded = _frame(pkg, covered.resource, {covered.value, covered.line, covered.source})
+        if loaded is None:
+            continue
+        table, frame = loaded
+        rows = zip(
+            _column(frame, covered.source),
+            _column(frame, covered.line),
+            _column(frame, covered.value),
+            _column(frame, covered.quote),
+            _column(frame, covered.id),
+            strict=True,
+        )
+        for row, (source_id, line, value, quote, ident) in enumerate(rows):
+            if not (isinstance(source_id, str) and _present(line) and _present(value)):
+                continue
+            ref = RowRef(covered.resource, table.path, table.line(row), covered.value, _text(ident))
+            found.append(_Figure(ref, source_id, int(line), float(value), _text(quote)))
+    return found
+
+
+def _exclusions(pkg: Package) -> list[_Exclusion]:
+    declared = pkg.declarations.exclusions
+    if declared is None:
+        return []
+    loaded = _frame(pkg, declared.resource, {declared.source, declared.line, declared.words})
+    if loaded is None:
+        return []
+    table, frame = loaded
+    rows = zip(
+        _column(frame, declared.source),
+        _column(frame, declared.line),
+        _column(frame, declared.words),
+        _column(frame, declared.reason),
+        _column(frame, declared.id),
+        strict=True,
+    )
+    found: list[_Exclusion] = []
+    for row, (source_id, line, words, reason, ident) in enumerate(rows):
+        if isinstance(source_id, str) and _present(line) and isinstance(words, str) and words:
+            ref = RowRef(declared.resource, table.path, table.line(row), declared.words, _text(ident))
+            found.append(_Exclusion(ref, source_id, int(line), words, _text(reason)))
+    return found
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _archives(pkg: Package) -> dict[str, str]:
+    """Each source's archived text path, by source id."""
+    declared = pkg.declarations.sources
+    loaded = _frame(pkg, declared.resource, {declared.id, declared.archive}) if declared else None
+    if declared is None or loaded is None:
+        return {}
+    frame = loaded[1]
+    return {
+        source_id: path
+        for source_id, path in zip(_column(frame, declared.id), _column(frame, declared.archive), strict=True)
+        if isinstance(source_id, str) and isinstance(path, str)
+    }
+
+
+def _cover(numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText) -> dict[int, RowRef]:
+    """Which printed number (by index) each figure row is: one number per row, on a line its words span."""
+    by_place: dict[tuple[int, float], list[int]] = defaultdict(list)
+    for index, number in enumerate(numbers):
+        by_place[(number.line, number.value)].append(index)
+    covered: dict[int, RowRef] = {}
+    for figure in figures:
+        spanned = text.lines_spanned(figure.quote, figure.line) if figure.quote else None
+        candidates = [i for line in spanned or (figure.line,) for i in by_place.get((line, figure.value), [])]
+        # Two rows of one value on one line are two printed numbers; a row whose number is taken
+        # by another row repeats it, which the provenance and consistency checks judge.
+        free = next((i for i in candidates if i not in covered), None)
+        if free is not None:
+            covered[free] = figure.row
+    return covered
+
+
+def _exclude(
+    numbers: list[PrintedNumber], exclusions: list[_Exclusion], text: SourceText
+) -> tuple[dict[int, _Exclusion], list[StaleExclusion]]:
+    """Which printed numbers each exclusion's words hold, and the exclusions that hold none."""
+    by_line: dict[int, list[int]] = defaultdict(list)
+    for index, number in enumerate(numbers):
+        by_line[number.line].append(index)
+    excluded: dict[int, _Exclusion] = {}
+    stale: list[StaleExclusion] = []
+    for exclusion in exclusions:
+        if not 1 <= exclusion.line <= len(text.lines):
+            stale.append(_stale(exclusion, f"line {exclusion.line} is past the end of the text"))
+            continue
+        printed = fold_marks(text.lines[exclusion.line - 1])
+        words = fold_marks(exclusion.words)
+        starts = _occurrences(printed, words)
+        if not starts:
+            stale.append(_stale(exclusion, f"the words are not printed at line {exclusion.line}"))
+            continue
+        held = [
+            i
+            for i in by_line.get(exclusion.line, [])
+            if any(s <= numbers[i].start and numbers[i].end <= s + len(words) for s in starts)
+        ]
+        if not held:
+            stale.append(_stale(exclusion, f"the words at line {exclusion.line} hold no number"))
+        for index in held:
+            excluded.setdefault(index, exclusion)
+    return excluded, stale
+
+
+def _occurrences(text: str, words: str) -> list[int]:
+    starts: list[int] = []
+    start = text.find(words)
+    while start != -1:
+        starts.append(start)
+        start = text.find(words, start + 1)
+    return starts
+
+
+def _stale(exclusion: _Exclusion, problem: str) -> StaleExclusion:
+    return StaleExclusion(exclusion.row, exclusion.source_id, exclusion.words, exclusion.line, problem)
+
+
+def coverage(package: Package) -> Coverage:
+    """Every number printed in every intact archived text, each covered, excluded or uncovered."""
+    from validate.checks.provenance import source_texts
+
+    texts = source_texts(package)
+    archives = _archives(package)
+    figures: dict[str, list[_Figure]] = defaultdict(list)
+    for figure in _figures(package):
+        figures[figure.source_id].append(figure)
+    exclusions: dict[str, list[_Exclusion]] = defaultdict(list)
+    for exclusion in _exclusions(package):
+        exclusions[exclusion.source_id].append(exclusion)
+    sources: dict[str, SourceCoverage] = {}
+    stale: list[StaleExclusion] = []
+    for source_id, text in texts.items():
+        numbers = scan("\n".join(text.lines))
+        covered = _cover(numbers, figures[source_id], text)
+        excluded, unused = _exclude(numbers, exclusions[source_id], text)
+        stale += unused
+        accounted = tuple(
+            Accounted(
+                number,
+                covered_by=covered.get(index),
+                excluded_by=None if index in covered or index not in excluded else excluded[index].row,
+                reason=None if index in covered or index not in excluded else excluded[index].reason,
+            )
+            for index, number in enumerate(numbers)
+        )
+        sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), accounted)
+    return Coverage(sources, tuple(stale))
+
+
+def source_coverage(package: Package, source_id: str) -> SourceCoverage | None:
+    """The ledger of one source; None when the package has no intact archived text for it."""
+    return coverage(package).sources.get(source_id)
