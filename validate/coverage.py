@@ -23,6 +23,8 @@ from validate.printed import PrintedNumber, scan
 from validate.text import SourceText, fold_marks
 
 Status = Literal["covered", "excluded", "uncovered"]
+SECTIONS = ("coverage", "exclusions")
+"""The x-claims sections this ledger reads (besides sources)."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,30 @@ class StaleExclusion:
 
 
 @dataclass(frozen=True)
+class UnmatchedFigure:
+    """A figure row whose value is printed on none of its lines: its value, line or words are wrong.
+
+    The provenance checks report the row (figure-not-in-quote, quote-wrong-line, a type error);
+    a number left uncovered on its lines is most likely the one it was meant to be.
+    """
+
+    row: RowRef
+    source_id: str
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Coverage:
     """The ledger of a package: every archived text's numbers, and the stale exclusions."""
 
     sources: dict[str, SourceCoverage]
     """By source id, for every source whose archived text is intact."""
     stale: tuple[StaleExclusion, ...]
+    unmatched: tuple[UnmatchedFigure, ...] = ()
+    """Figure rows whose value is printed on none of their lines."""
+    unread: tuple[str, ...] = ()
+    """Declared coverage or exclusions that could not be read (a malformed section, a missing
+    resource or field): while any is, an uncovered number may be one they would account for."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +119,8 @@ class _Figure:
     row: RowRef
     source_id: str
     line: int
-    value: float
+    value: float | None
+    """None when the cell does not read as a number (a type error the types layer reports)."""
     quote: str | None
 
 
@@ -120,19 +141,25 @@ def _present(value: Any) -> bool:
     return value is not None and value == value  # NaN and NA are not equal to themselves
 
 
-def _frame(pkg: Package, resource: str, needed: set[str]) -> tuple[Table, Any] | None:
+def _frame(pkg: Package, resource: str, needed: set[str | None], unread: list[str]) -> tuple[Table, Any] | None:
     from validate.typed import typed_table
 
     table = pkg.table(resource)
-    if table is None or not needed <= set(table.frame.columns):
-        return None  # a declaration naming a missing field is reported by the structure layer
+    wanted = {name for name in needed if name is not None}
+    if table is None or not wanted <= set(table.frame.columns):
+        # The structure layer reports the declaration or the table; here it only means "not read".
+        unread.append(resource if table is None else f"{resource}.{sorted(wanted - set(table.frame.columns))[0]}")
+        return None
     return table, typed_table(table).frame
 
 
-def _figures(pkg: Package) -> list[_Figure]:
+def _figures(pkg: Package, unread: list[str]) -> list[_Figure]:
+    from validate.typed import typed_table
+
     found: list[_Figure] = []
     for covered in pkg.declarations.coverage:
-        loaded = _frame(pkg, covered.resource, {covered.value, covered.line, covered.source})
+        needed = {covered.value, covered.line, covered.source, covered.quote, covered.id}
+        loaded = _frame(pkg, covered.resource, needed, unread)
         if loaded is None:
             continue
         table, frame = loaded
@@ -144,19 +171,22 @@ def _figures(pkg: Package) -> list[_Figure]:
             _column(frame, covered.id),
             strict=True,
         )
+        unreadable = {bad.row for bad in typed_table(table).bad if bad.field == covered.value}
         for row, (source_id, line, value, quote, ident) in enumerate(rows):
-            if not (isinstance(source_id, str) and _present(line) and _present(value)):
+            if not (isinstance(source_id, str) and _present(line) and (_present(value) or row in unreadable)):
                 continue
             ref = RowRef(covered.resource, table.path, table.line(row), covered.value, _text(ident))
-            found.append(_Figure(ref, source_id, int(line), float(value), _text(quote)))
+            number = float(value) if _present(value) else None
+            found.append(_Figure(ref, source_id, int(line), number, _text(quote)))
     return found
 
 
-def _exclusions(pkg: Package) -> list[_Exclusion]:
+def _exclusions(pkg: Package, unread: list[str]) -> list[_Exclusion]:
     declared = pkg.declarations.exclusions
     if declared is None:
         return []
-    loaded = _frame(pkg, declared.resource, {declared.source, declared.line, declared.words})
+    needed = {declared.source, declared.line, declared.words, declared.reason, declared.id}
+    loaded = _frame(pkg, declared.resource, needed, unread)
     if loaded is None:
         return []
     table, frame = loaded
@@ -183,7 +213,7 @@ def _text(value: Any) -> str | None:
 def _archives(pkg: Package) -> dict[str, str]:
     """Each source's archived text path, by source id."""
     declared = pkg.declarations.sources
-    loaded = _frame(pkg, declared.resource, {declared.id, declared.archive}) if declared else None
+    loaded = _frame(pkg, declared.resource, {declared.id, declared.archive}, []) if declared else None
     if declared is None or loaded is None:
         return {}
     frame = loaded[1]
@@ -194,21 +224,44 @@ def _archives(pkg: Package) -> dict[str, str]:
     }
 
 
-def _cover(numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText) -> dict[int, RowRef]:
-    """Which printed number (by index) each figure row is: one number per row, on a line its words span."""
+def _cover(
+    numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText
+) -> tuple[dict[int, RowRef], list[UnmatchedFigure]]:
+    """Which printed number (by index) each figure row is, one number per row on a line its words
+    span, and the rows whose value is printed on none of their lines."""
     by_place: dict[tuple[int, float], list[int]] = defaultdict(list)
     for index, number in enumerate(numbers):
         by_place[(number.line, number.value)].append(index)
     covered: dict[int, RowRef] = {}
+    unmatched: list[UnmatchedFigure] = []
     for figure in figures:
-        spanned = text.lines_spanned(figure.quote, figure.line) if figure.quote else None
-        candidates = [i for line in spanned or (figure.line,) for i in by_place.get((line, figure.value), [])]
+        stated = _spanned(text, figure.quote, figure.line)
+        lines = stated
+        candidates = _candidates(by_place, stated, figure.value)
+        if not candidates and figure.quote:
+            # At the wrong line (quote-wrong-line says so), the row is still the number its words print.
+            lines = tuple(n for start in text.find_lines(figure.quote) for n in _spanned(text, figure.quote, start))
+            candidates = _candidates(by_place, lines, figure.value)
+        if not candidates:
+            unmatched.append(UnmatchedFigure(figure.row, figure.source_id, tuple(dict.fromkeys(stated + lines))))
+            continue
         # Two rows of one value on one line are two printed numbers; a row whose number is taken
         # by another row repeats it, which the provenance and consistency checks judge.
         free = next((i for i in candidates if i not in covered), None)
         if free is not None:
             covered[free] = figure.row
-    return covered
+    return covered, unmatched
+
+
+def _spanned(text: SourceText, quote: str | None, line: int) -> tuple[int, ...]:
+    spanned = text.lines_spanned(quote, line) if quote else None
+    return tuple(spanned) if spanned else (line,)
+
+
+def _candidates(by_place: dict[tuple[int, float], list[int]], lines: tuple[int, ...], value: float | None) -> list[int]:
+    if value is None:
+        return []
+    return [i for line in lines for i in by_place.get((line, value), [])]
 
 
 def _exclude(
@@ -261,17 +314,24 @@ def coverage(package: Package) -> Coverage:
 
     texts = source_texts(package)
     archives = _archives(package)
+    unread = [
+        ".".join(map(str, where[1:]))
+        for where, _ in package.declarations.problems
+        if len(where) > 1 and where[1] in SECTIONS
+    ]
     figures: dict[str, list[_Figure]] = defaultdict(list)
-    for figure in _figures(package):
+    for figure in _figures(package, unread):
         figures[figure.source_id].append(figure)
     exclusions: dict[str, list[_Exclusion]] = defaultdict(list)
-    for exclusion in _exclusions(package):
+    for exclusion in _exclusions(package, unread):
         exclusions[exclusion.source_id].append(exclusion)
     sources: dict[str, SourceCoverage] = {}
     stale: list[StaleExclusion] = []
+    unmatched: list[UnmatchedFigure] = []
     for source_id, text in texts.items():
         numbers = scan("\n".join(text.lines))
-        covered = _cover(numbers, figures[source_id], text)
+        covered, astray = _cover(numbers, figures[source_id], text)
+        unmatched += astray
         excluded, unused = _exclude(numbers, exclusions[source_id], text)
         stale += unused
         accounted = tuple(
@@ -284,7 +344,7 @@ def coverage(package: Package) -> Coverage:
             for index, number in enumerate(numbers)
         )
         sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), accounted)
-    return Coverage(sources, tuple(stale))
+    return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
 
 
 def source_coverage(package: Package, source_id: str) -> SourceCoverage | None:

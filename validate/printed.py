@@ -15,7 +15,7 @@ from validate.numbers import number_spans
 
 # A sentence ends at . ! or ? followed by a space (and a capital or an opening quote mark); a
 # number's sentence is the stretch of its line between two such ends.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[’'\"”]?\s+(?=[A-Z‘“'\"(£0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][’'\"”]))\s+(?=[A-Z‘“'\"(£0-9])")
 
 
 @dataclass(frozen=True)
