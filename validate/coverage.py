@@ -227,8 +227,12 @@ def _archives(pkg: Package) -> dict[str, str]:
 def _cover(
     numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText
 ) -> tuple[dict[int, RowRef], list[UnmatchedFigure]]:
-    """Which printed number (by index) each figure row is, one number per row on a line its words
-    span, and the rows whose value is printed on none of their lines."""
+    """Which printed number (by index) each figure row is, one number per row, and the rows whose
+    value is printed on none of their lines.
+
+    A row's number is one of its value printed inside its words where they start, or, when the
+    words run on to later lines, on any line they span.
+    """
     by_place: dict[tuple[int, float], list[int]] = defaultdict(list)
     for index, number in enumerate(numbers):
         by_place[(number.line, number.value)].append(index)
@@ -236,16 +240,17 @@ def _cover(
     unmatched: list[UnmatchedFigure] = []
     for figure in figures:
         stated = _spanned(text, figure.quote, figure.line)
+        candidates = _candidates(numbers, by_place, text, figure, figure.line)
         lines = stated
-        candidates = _candidates(by_place, stated, figure.value)
         if not candidates and figure.quote:
             # At the wrong line (quote-wrong-line says so), the row is still the number its words print.
-            lines = tuple(n for start in text.find_lines(figure.quote) for n in _spanned(text, figure.quote, start))
-            candidates = _candidates(by_place, lines, figure.value)
+            starts = text.find_lines(figure.quote)
+            lines = tuple(n for start in starts for n in _spanned(text, figure.quote, start))
+            candidates = [i for start in starts for i in _candidates(numbers, by_place, text, figure, start)]
         if not candidates:
             unmatched.append(UnmatchedFigure(figure.row, figure.source_id, tuple(dict.fromkeys(stated + lines))))
             continue
-        # Two rows of one value on one line are two printed numbers; a row whose number is taken
+        # Two rows of one value in one place are two printed numbers; a row whose number is taken
         # by another row repeats it, which the provenance and consistency checks judge.
         free = next((i for i in candidates if i not in covered), None)
         if free is not None:
@@ -258,10 +263,26 @@ def _spanned(text: SourceText, quote: str | None, line: int) -> tuple[int, ...]:
     return tuple(spanned) if spanned else (line,)
 
 
-def _candidates(by_place: dict[tuple[int, float], list[int]], lines: tuple[int, ...], value: float | None) -> list[int]:
-    if value is None:
+def _candidates(
+    numbers: list[PrintedNumber],
+    by_place: dict[tuple[int, float], list[int]],
+    text: SourceText,
+    figure: _Figure,
+    line: int,
+) -> list[int]:
+    """The printed numbers of the figure's value that its words, starting at line, hold."""
+    if figure.value is None:
         return []
-    return [i for line in lines for i in by_place.get((line, value), [])]
+    lines = _spanned(text, figure.quote, line)
+    found = [i for n in lines for i in by_place.get((n, figure.value), [])]
+    if figure.quote and len(lines) == 1 and 1 <= line <= len(text.lines):
+        # Words on one line: only a number inside them, so that a wrong value is not matched
+        # to a number of that value elsewhere on the line.
+        starts = _occurrences(fold_marks(text.lines[line - 1]), fold_marks(figure.quote))
+        if starts:
+            width = len(figure.quote)
+            return [i for i in found if any(s <= numbers[i].start and numbers[i].end <= s + width for s in starts)]
+    return found
 
 
 def _exclude(
