@@ -293,3 +293,14 @@ def test_a_row_whose_value_is_printed_nowhere_on_its_lines_is_unmatched_not_a_se
     code, report = run(package)
     assert code == 1
     assert located(report) == {("figure-not-in-quote", "data/outcomes.csv", line, "number")}
+
+
+TOKENS = ["one", "Three", "forty-five", "four-and-a-half", "hundreds", "half", "2,023", "12.5", "6", "x", "often"]
+
+
+@given(st.lists(st.sampled_from([*TOKENS, " ", "-", ",", ".", "½", "s"]), max_size=20))
+def test_the_guarded_scan_finds_exactly_the_spans_of_the_figure_check_pattern(tokens: list[str]) -> None:
+    from validate.numbers import _NUMBER
+
+    text = "".join(tokens)
+    assert [(s, e) for s, e, _ in number_spans(text)] == [m.span() for m in _NUMBER.finditer(text)]

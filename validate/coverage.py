@@ -238,16 +238,17 @@ def _cover(
         by_place[(number.line, number.value)].append(index)
     covered: dict[int, RowRef] = {}
     unmatched: list[UnmatchedFigure] = []
+    folded: dict[int, str] = {}  # each line with its marks folded, once
     for figure in figures:
-        stated = _spanned(text, figure.quote, figure.line)
-        candidates = _candidates(numbers, by_place, text, figure, figure.line)
-        lines = stated
+        candidates = _candidates(numbers, by_place, text, folded, figure, figure.line)
+        lines: tuple[int, ...] = ()
         if not candidates and figure.quote:
             # At the wrong line (quote-wrong-line says so), the row is still the number its words print.
             starts = text.find_lines(figure.quote)
             lines = tuple(n for start in starts for n in _spanned(text, figure.quote, start))
-            candidates = [i for start in starts for i in _candidates(numbers, by_place, text, figure, start)]
+            candidates = [i for start in starts for i in _candidates(numbers, by_place, text, folded, figure, start)]
         if not candidates:
+            stated = _spanned(text, figure.quote, figure.line)
             unmatched.append(UnmatchedFigure(figure.row, figure.source_id, tuple(dict.fromkeys(stated + lines))))
             continue
         # Two rows of one value in one place are two printed numbers; a row whose number is taken
@@ -267,22 +268,27 @@ def _candidates(
     numbers: list[PrintedNumber],
     by_place: dict[tuple[int, float], list[int]],
     text: SourceText,
+    folded: dict[int, str],
     figure: _Figure,
     line: int,
 ) -> list[int]:
     """The printed numbers of the figure's value that its words, starting at line, hold."""
     if figure.value is None:
         return []
-    lines = _spanned(text, figure.quote, line)
-    found = [i for n in lines for i in by_place.get((n, figure.value), [])]
-    if figure.quote and len(lines) == 1 and 1 <= line <= len(text.lines):
-        # Words on one line: only a number inside them, so that a wrong value is not matched
-        # to a number of that value elsewhere on the line.
-        starts = _occurrences(fold_marks(text.lines[line - 1]), fold_marks(figure.quote))
+    if figure.quote and 1 <= line <= len(text.lines):
+        # Words printed whole on the line: only a number inside them, so that a wrong value is
+        # not matched to a number of that value elsewhere on the line.
+        if line not in folded:
+            folded[line] = fold_marks(text.lines[line - 1])
+        words = fold_marks(figure.quote)
+        starts = _occurrences(folded[line], words)
         if starts:
-            width = len(figure.quote)
-            return [i for i in found if any(s <= numbers[i].start and numbers[i].end <= s + width for s in starts)]
-    return found
+            return [
+                i
+                for i in by_place.get((line, figure.value), [])
+                if any(s <= numbers[i].start and numbers[i].end <= s + len(words) for s in starts)
+            ]
+    return [i for n in _spanned(text, figure.quote, line) for i in by_place.get((n, figure.value), [])]
 
 
 def _exclude(

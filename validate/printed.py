@@ -9,7 +9,7 @@ validate.numbers, as figures are read from their quotes: '1,600' is 1600, 'four-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from validate.numbers import number_spans
 
@@ -32,8 +32,13 @@ class PrintedNumber:
     """The number exactly as printed: '1,665', 'three', 'four-and-a-half', 'hundreds'."""
     value: float
     """What it reads as: 1665, 3, 4.5, 100."""
-    sentence: str
-    """The sentence of the line that prints it, to show a reader the number in context."""
+    printed_line: str = field(repr=False, compare=False)
+    """The whole line that prints it, without its line break."""
+
+    @property
+    def sentence(self) -> str:
+        """The sentence of the line that prints it, to show a reader the number in context."""
+        return sentence_at(self.printed_line, self.start, self.end)
 
 
 def sentence_at(line: str, start: int, end: int) -> str:
@@ -50,10 +55,7 @@ def sentence_at(line: str, start: int, end: int) -> str:
 
 def scan_line(text: str, line: int) -> list[PrintedNumber]:
     """Every number printed in one line of text (without its line break)."""
-    return [
-        PrintedNumber(line, start, end, text[start:end], value, sentence_at(text, start, end))
-        for start, end, value in number_spans(text)
-    ]
+    return [PrintedNumber(line, start, end, text[start:end], value, text) for start, end, value in number_spans(text)]
 
 
 def scan(text: str) -> list[PrintedNumber]:
