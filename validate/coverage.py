@@ -138,7 +138,11 @@ def _column(frame: Any, name: str | None) -> list[Any]:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and value == value  # NaN and NA are not equal to themselves
+    """False for a missing cell: None, NaN (not equal to itself) or pandas' NA (not comparable)."""
+    try:
+        return value is not None and bool(value == value)
+    except TypeError:
+        return False
 
 
 def _frame(pkg: Package, resource: str, needed: set[str | None], unread: list[str]) -> tuple[Table, Any] | None:
