@@ -61,7 +61,17 @@ def test_without_declarations_only_structure_and_types_run(package: Path) -> Non
     assert len([f for f in report["findings"] if f["code"] == "layer-not-declared"]) == 1  # said once
 
 
-SECTIONS_THAT_SWITCH_CHECKS_OFF = ["sources", "quotes", "figures", "people", "claims", "periods", "events", "rules"]
+SECTIONS_THAT_SWITCH_CHECKS_OFF = [
+    "sources",
+    "quotes",
+    "figures",
+    "people",
+    "claims",
+    "periods",
+    "events",
+    "rules",
+    "coverage",
+]
 
 
 @pytest.mark.parametrize("section", SECTIONS_THAT_SWITCH_CHECKS_OFF)
@@ -174,4 +184,6 @@ def test_the_real_package_declares_every_check(tmp_path: Path) -> None:
         "rules",
         "units_per_year",
         "required",
+        "coverage",
+        "exclusions",
     }

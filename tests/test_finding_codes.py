@@ -34,7 +34,7 @@ OUTCOMES, SOURCES, OPERATIONS, CASES = (
     "data/cases.csv",
 )
 METRICS, QUALIFIERS, OFFICIALS = "data/metrics.csv", "data/qualifiers.csv", "data/officials.csv"
-DISCREPANCIES = "data/discrepancies.csv"
+DISCREPANCIES, EXCLUSIONS = "data/discrepancies.csv", "data/exclusions.csv"
 ARCHIVE_003 = "data/archive/003_7b41b251bb0382e3.txt"
 
 
@@ -327,6 +327,16 @@ def person_not_in_source(d: Path) -> set[Located]:
     return {("person-not-in-source", OFFICIALS, line, "name")}
 
 
+def number_not_covered(d: Path) -> set[Located]:
+    drop_rows(d, "outcomes", lambda r: r[0] != "ukwide-l20-devices-examined")
+    return {("number-not-covered", ARCHIVE_003, 20, None)}
+
+
+def exclusion_stale(d: Path) -> set[Located]:
+    line = edit(d, "exclusions", "ukwide-l34-two-pronged", "line", "36")
+    return {("exclusion-stale", EXCLUSIONS, line, "words"), ("number-not-covered", ARCHIVE_003, 34, None)}
+
+
 # ---- consistency -----------------------------------------------------------------------------
 
 
@@ -475,6 +485,9 @@ CASES_BY_CODE = [
     Case("quote-wrong-line", quote_wrong_line),
     Case("figure-not-in-quote", figure_not_in_quote),
     Case("person-not-in-source", person_not_in_source),
+    Case("number-not-covered", number_not_covered),
+    # The excluded number, no longer excused at its line, is uncovered too: the pair says both ends.
+    Case("exclusion-stale", exclusion_stale, also={"number-not-covered"}),
     Case("figures-disagree", figures_disagree),
     Case("discrepancy-stale", discrepancy_stale),
     Case("subset-exceeds-total", subset_exceeds_total),

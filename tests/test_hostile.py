@@ -190,11 +190,12 @@ def test_resource_schema_a_number(pkg: Path) -> None:
 
 
 def test_resource_not_an_object(pkg: Path) -> None:
+    index = len(json.loads((pkg / DESCRIPTOR).read_text(encoding="utf-8"))["resources"])
     edit_descriptor(pkg, lambda d: d["resources"].append(3))
     code, report = run(pkg)
     assert code == 1
     [(finding_code, file, line, field)] = located(report)
-    assert (finding_code, file, field) == ("descriptor-profile", DESCRIPTOR, "resources.16")
+    assert (finding_code, file, field) == ("descriptor-profile", DESCRIPTOR, f"resources.{index}")
     assert line == (pkg / DESCRIPTOR).read_text(encoding="utf-8").split("\n").index("    3") + 1
 
 

@@ -137,6 +137,33 @@ class Events:
 
 
 @dataclass(frozen=True)
+class Covered:
+    """A resource whose number field is the figure printed at its line of its source."""
+
+    resource: str
+    value: str
+    line: str
+    source: str
+    quote: str | None = None
+    """Words field starting at the line: a figure may be printed on any line the words run on to."""
+    id: str | None = None
+    """Field naming the row, to say which row covers a number."""
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """The resource listing printed numbers that are not figures, each with its words and reason."""
+
+    resource: str
+    source: str
+    line: str
+    words: str
+    """Field holding the words as printed on that line; every number inside them is excluded."""
+    reason: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class Declarations:
     """Everything a package declares in ``x-claims``; None or empty where it declares nothing."""
 
@@ -152,6 +179,9 @@ class Declarations:
     register: Register | None = None
     periods: Periods | None = None
     events: Events | None = None
+    coverage: tuple[Covered, ...] = ()
+    """Where printed numbers are figures: with it, every number printed in a source must be one."""
+    exclusions: Exclusions | None = None
     rules: str | None = None
     """Path of the rules file (subsets, case limits, breakdowns)."""
     units_per_year: dict[str, float] = field(default_factory=dict)
@@ -163,11 +193,11 @@ class Declarations:
         """Every (where, resource, field) the declarations name; field None for a whole resource."""
         for name in self.required:
             yield (PROPERTY, "required"), name, None
-        for section in ("sources", "claims", "metrics", "qualifiers", "periods", "events"):
+        for section in ("sources", "claims", "metrics", "qualifiers", "periods", "events", "exclusions"):
             record = getattr(self, section)
             if record is not None:
                 yield from _fields_of(record, (PROPERTY, section))
-        for section in ("quotes", "figures", "people"):
+        for section in ("quotes", "figures", "people", "coverage"):
             for index, record in enumerate(getattr(self, section)):
                 yield from _fields_of(record, (PROPERTY, section, index))
         if self.register is not None:
@@ -198,8 +228,9 @@ RECORD_SECTIONS: dict[str, type] = {
     "register": Register,
     "periods": Periods,
     "events": Events,
+    "exclusions": Exclusions,
 }
-LIST_SECTIONS: dict[str, type] = {"quotes": Quoted, "figures": Figured, "people": People}
+LIST_SECTIONS: dict[str, type] = {"quotes": Quoted, "figures": Figured, "people": People, "coverage": Covered}
 
 
 def _record(kind: type, value: object, where: JsonPath, problems: list[tuple[JsonPath, str]]) -> Any:

@@ -326,6 +326,21 @@ CODES: dict[str, Code] = _codes(
         "A quoted person's name is not in the source",
         "Spell the name exactly as the source prints it.",
     ),
+    Code(
+        "number-not-covered",
+        "error",
+        "provenance",
+        "A number printed in an archived text is neither a row's figure at that line nor a listed exclusion",
+        "If it is a figure of police activity, add its row (figure as printed, verbatim quote, line); "
+        "otherwise list it in the exclusions table with its words and a reason.",
+    ),
+    Code(
+        "exclusion-stale",
+        "error",
+        "provenance",
+        "An exclusion excuses nothing: its words are not printed at its line, or hold no number",
+        "Correct the line or the words to what the archived text prints, or delete the row.",
+    ),
     # consistency
     Code(
         "figures-disagree",

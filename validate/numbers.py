@@ -84,3 +84,27 @@ def printed_in(number: float, text: str) -> bool:
             if float(match[1].replace(",", "")) == value:
                 return True
     return value in numbers_in(text)
+
+
+# _NUMBER behind a cheap guard: a number starts with a digit or with the first two letters of a
+# number word, so the long alternation of words is tried only where one could start. Same matches,
+# several times faster on long texts (tests/test_coverage.py checks that the spans agree).
+_STARTS = sorted({word[:2] for word in [*_WORDS, *_SCALES, "half"]})
+_NUMBER_START = re.compile(r"(?=\d|" + "|".join(_STARTS) + ")(?:" + _NUMBER.pattern + ")", re.IGNORECASE)
+
+
+def number_spans(text: str) -> list[tuple[int, int, float]]:
+    """Every number the text prints, as (start, end, value): the same readings as numbers_in, so a
+    word means one number everywhere, with where each is printed ('four-and-a-half' is one span)."""
+    spans: list[tuple[int, int, float]] = []
+    for match in _NUMBER_START.finditer(text):
+        if match["digits"]:
+            value = float(match["digits"].replace(",", ""))
+        elif match["word"]:
+            value = float(_WORDS[match["word"].lower()])
+        elif match["scale"]:
+            value = float(_SCALES[match["scale"].lower()])
+        else:
+            value = 0.5
+        spans.append((match.start(), match.end(), value + 0.5 if match["half_d"] or match["half_w"] else value))
+    return spans

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from validate.checks import consistency, provenance, structure, types
+from validate.checks import consistency, coverage, provenance, structure, types
 from validate.declarations import PROPERTY, Declarations, Register
 from validate.findings import Finding, finding
 from validate.loading import load_package
@@ -42,6 +42,7 @@ CHECKS: tuple[Step, ...] = (
     Step("provenance", provenance.check_quotes, ("quotes", "sources")),
     Step("provenance", provenance.check_figures, ("figures",)),
     Step("provenance", provenance.check_people, ("people", "sources")),
+    Step("provenance", coverage.check_coverage, ("coverage", "sources"), ("exclusions",)),
     Step("consistency", consistency.check_rules_file, ("rules",), ("metrics",)),
     Step("consistency", consistency.check_qualifiers, ("claims",), ("qualifiers",)),
     Step("consistency", consistency.check_agreement, ("claims",), ("metrics", "register")),

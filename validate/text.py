@@ -34,6 +34,11 @@ _TRANSLATE = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+def fold_marks(text: str) -> str:
+    """Fold quote marks and dashes one character for one, so offsets in the result are offsets in text."""
+    return text.translate(_TRANSLATE)
+
+
 def normalise(text: str) -> str:
     """Fold quote marks, dashes and runs of whitespace so copy-edits do not hide a match."""
     return " ".join(text.translate(_TRANSLATE).split())
@@ -71,6 +76,19 @@ class SourceText:
         start = self._starts[index]
         end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.folded)
         return self.folded.find(needle, start, end - 1 + len(needle)) != -1
+
+    def lines_spanned(self, quote: str, line: int) -> range | None:
+        """The lines the folded quote runs over when it starts on the given line; None when it does not."""
+        needle = normalise(quote)
+        index = bisect.bisect_left(self._numbers, line)
+        if not needle or index >= len(self._numbers) or self._numbers[index] != line:
+            return None
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.folded)
+        found = self.folded.find(needle, start, end - 1 + len(needle))
+        if found == -1:
+            return None
+        return range(line, self.line_of(found + len(needle) - 1) + 1)
 
     def find_lines(self, quote: str) -> list[int]:
         """Lines on which the folded quote starts; empty when it is not in the text."""
