@@ -70,3 +70,27 @@ def add_source_command(file: Path, source_id: str, fields: tuple[str, ...], pack
     for item in todo:
         click.echo(f"  {item.file}:{item.line}: {item.message}")
     click.echo(f"Next: python -m contribute numbers {added.source_id} --draft")
+
+
+@main.command("numbers")
+@click.argument("source_id")
+@click.option("--draft", is_flag=True, help="Print draft figure rows (CSV) for the numbers not yet covered.")
+@PACKAGE
+def numbers_command(source_id: str, draft: bool, package_dir: Path) -> None:
+    """List every number SOURCE_ID's archived text prints: its line, words, and what accounts for it.
+
+    With --draft, print instead a CSV of draft figure rows for the numbers not yet covered: id,
+    source, number, line and verbatim quote filled, the qualifier where the words plainly say
+    it; what the figure counts and what it is about are left for you.
+    """
+    from contribute.numbers import Unknown, draft_rows, ledger, listing
+
+    try:
+        package, found = ledger(package_dir, source_id)
+        click.echo(draft_rows(package, found) if draft else listing(found), nl=False)
+    except Unknown as unknown:
+        click.echo(f"Refused: {unknown}", err=True)
+        sys.exit(EXIT_REFUSED)
+    except Exception as error:  # a bug of ours: one line and its own exit code, never a traceback
+        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -79,6 +79,8 @@ class Claims:
     part: str | None = None
     """For a part of a total: which part."""
     source: str | None = None
+    qualifier_words: str | None = None
+    """Field holding the qualifying words as printed ('more than'), empty when there are none."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Qualifiers:
 
     resource: str
     id: str
+    words: str | None = None
+    """Field listing, separated by |, the plain words printed before a number that give this qualifier."""
 
 
 @dataclass(frozen=True)
