@@ -404,7 +404,7 @@ def qualifier_unit(d: Path) -> set[Located]:
 
 
 def qualifier_unknown(d: Path) -> set[Located]:
-    line = append_row(d, "qualifiers", ["about", "About", "'About N': no reading yet."])
+    line = append_row(d, "qualifiers", ["about", "About", "'About N': no reading yet.", "about"])
     return {("qualifier-unknown", QUALIFIERS, line, "qualifier_id")}
 
 
