@@ -49,6 +49,7 @@ from validate.text import SourceText, fold_marks
 
 def gaps(package: Package) -> Coverage:
     """The exact ledger's uncovered numbers, stale exclusions and stray rows, settled lines left out."""
+    import numpy as np
     import pandas as pd
 
     from validate.checks.provenance import source_texts
@@ -90,8 +91,10 @@ def gaps(package: Package) -> Coverage:
     by_source: dict[int, list[int]] = defaultdict(list)
     for src, ln in sorted(unsettled):
         by_source[src].append(ln)
-    at_line = pd.MultiIndex.from_frame(rows[["src", "ln"]]).isin(pd.MultiIndex.from_tuples(sorted(unsettled)))
-    wanted = rows[rows["src"].isin(list(whole)).to_numpy() | (at_line if unsettled else False)]
+    at_line = np.zeros(len(rows), dtype=bool)
+    if unsettled and len(rows):
+        at_line = pd.MultiIndex.from_frame(rows[["src", "ln"]]).isin(pd.MultiIndex.from_tuples(sorted(unsettled)))
+    wanted = rows[rows["src"].isin(list(whole)).to_numpy() | at_line]
     figures: dict[int, list[tuple[int, int, _Figure]]] = defaultdict(list)
     for src, entry, row, figure in _figures_at(package, wanted):
         figures[src].append((entry, row, figure))
@@ -228,6 +231,8 @@ def _words(lines: Any) -> tuple[Any, set[tuple[int, int]]]:
         zip(candidates.loc[~ascii_only, "src"].tolist(), candidates.loc[~ascii_only, "ln"].tolist(), strict=True)
     )
     plain = candidates.loc[ascii_only, ["src", "ln", "raw"]]
+    if not len(plain):
+        return _empty_numbers(), exact
     connection = duckdb.connect()
     try:
         connection.register("word_lines", plain)
@@ -301,9 +306,19 @@ def _place_quotes(rows: Any, lines: Any) -> Any:
     import pandas as pd
 
     usable = rows[rows["usable"]]
+    if not len(usable) or not len(lines):
+        empty = pd.DataFrame({"fig": [], "qpos": [], "qlen": [], "once": []}).astype({"once": bool})
+        return empty.astype({"fig": "int64", "qpos": "int64", "qlen": "int64"}).merge(
+            rows[["fig", "src", "ln", "value"]], on="fig"
+        )
     quotes = usable["quote"].tolist()
     joined = "\x00".join(quotes)
-    folded = fold_marks(joined).split("\x00") if "\x00" not in "".join(quotes) else [fold_marks(q) for q in quotes]
+    if not quotes:
+        folded: list[str] = []
+    elif joined.count("\x00") != len(quotes) - 1:
+        folded = [fold_marks(q) for q in quotes]  # a quote holds the separator: fold each alone
+    else:
+        folded = fold_marks(joined).split("\x00")
     frame = pd.DataFrame(
         {
             "fig": usable["fig"].to_numpy(),
