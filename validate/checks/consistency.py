@@ -582,8 +582,21 @@ def _published(pkg: Package) -> dict[str, dt.date]:
     return out
 
 
+def _strings(column: Any) -> Any:
+    """Per cell, whether it holds a string (for a string column: whether it is not missing)."""
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_string_dtype(column.dtype) and not pd.api.types.is_object_dtype(column.dtype):
+        return column.notna().to_numpy(dtype=bool)
+    return np.array([isinstance(v, str) for v in column.tolist()], dtype=bool)
+
+
 def check_periods(pkg: Package) -> Iterator[Finding]:
     """Periods run forward, end before publication, last their stated duration and follow on in a series."""
+    import numpy as np
+    import pandas as pd
+
     periods = pkg.declarations.periods
     operations = pkg.table(periods.resource) if periods else None
     if (
@@ -593,84 +606,120 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
     ):
         return
     frame = typed_table(operations).frame
+    ops, starts, ends = frame[periods.id], frame[periods.start], frame[periods.end]
+    start_lo, _ = dates.day_bounds(starts)
+    end_lo, end_hi = dates.day_bounds(ends)
+    named = _strings(ops)
+    has_end = named & ~np.isnan(end_lo)
+    both = has_end & ~np.isnan(start_lo)
+    backwards = both & (start_lo > end_hi)
+    for row in np.flatnonzero(backwards).tolist():
+        yield finding(
+            "period-reversed",
+            operations.path,
+            operations.line(row),
+            periods.end,
+            f"the period ends ({ends.iat[row]}) before it starts ({starts.iat[row]})",
+        )
+    # A period ending after a source that reports it was published: the reporting sources of
+    # each subject come from the claims table, as distinct (subject, source) pairs.
     published = _published(pkg)
-    reporters: dict[str, set[str]] = defaultdict(set)
     claims = claims_frame(pkg)
-    if claims is not None and {"subject", "source"} <= set(claims[2].columns):
-        of = claims[2]
-        for op, source in zip(of["subject"].tolist(), of["source"].tolist(), strict=True):
-            reporters[op].add(source)
-    series: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for row, record in enumerate(frame.to_dict("records")):
-        op = record[periods.id]
-        start, end = dates.readable(record[periods.start]), dates.readable(record[periods.end])
-        if not isinstance(op, str):
-            continue
-        group = record.get(periods.series) if periods.series else None
-        if isinstance(group, str) and start and end:
-            series[group].append((row, op, start, end))
-        if start and end and dates.earliest(start) > dates.latest(end):
+    if published and claims is not None and {"subject", "source"} <= set(claims[2].columns):
+        pairs = pd.DataFrame({"op": claims[2]["subject"], "source": claims[2]["source"]})
+        pairs = pairs[pairs["source"].isin(list(published))].drop_duplicates()
+        pairs["published"] = pairs["source"].map({k: v.toordinal() for k, v in published.items()}).astype("float64")
+        judged = np.flatnonzero(has_end & ~backwards)
+        ending = pd.DataFrame({"row": judged, "op": ops.iloc[judged].to_numpy(), "end": end_lo[judged]})
+        late = ending.merge(pairs, on="op")
+        late = late[late["end"] > late["published"]]
+        for row, source in zip(late["row"].tolist(), late["source"].tolist(), strict=True):
             yield finding(
-                "period-reversed",
+                "period-after-publication",
                 operations.path,
                 operations.line(row),
                 periods.end,
-                f"the period ends ({end}) before it starts ({start})",
+                f"the period ends {ends.iat[row]}, after {source} was published on {published[source].isoformat()}",
             )
-            continue  # its duration and publication order cannot be judged
-        if end:
-            for source in sorted(reporters.get(op, ())):
-                if source in published and dates.earliest(end) > published[source]:
-                    yield finding(
-                        "period-after-publication",
-                        operations.path,
-                        operations.line(row),
-                        periods.end,
-                        f"the period ends {end}, after {source} was published on {published[source].isoformat()}",
-                    )
-        duration = record.get(periods.duration) if periods.duration else None
-        if start and end and isinstance(duration, str) and dates.span_matches(start, end, duration) is False:
+    if periods.duration and periods.duration in frame.columns:
+        durations = frame[periods.duration]
+        timed = np.flatnonzero(both & ~backwards & _strings(durations))
+        spans = pd.DataFrame(
+            {
+                "start": starts.iloc[timed].to_numpy(),
+                "end": ends.iloc[timed].to_numpy(),
+                "duration": durations.iloc[timed].to_numpy(),
+            }
+        )
+        # Each distinct (start, end, duration) is judged once: a table holds few of them.
+        codes, distinct = pd.factorize(pd.MultiIndex.from_frame(spans))
+        triples: list[tuple[str, str, str]] = list(distinct) if len(spans) else []
+        wrong = np.array([dates.span_matches(*triple) is False for triple in triples] + [False])
+        for row in timed[wrong[codes]].tolist():
             yield finding(
                 "duration-mismatch",
                 operations.path,
                 operations.line(row),
                 periods.duration,
-                f"{start} to {end} does not last {duration}",
+                f"{starts.iat[row]} to {ends.iat[row]} does not last {durations.iat[row]}",
             )
-    yield from _series_alignment(pkg, operations, periods.start, series)
+    yield from _series_alignment(
+        pkg, operations, periods.start, _series_gaps(frame, periods.series, both, start_lo, end_hi)
+    )
+
+
+def _series_gaps(frame: Any, series: str | None, both: Any, start_lo: Any, end_hi: Any) -> list[tuple[str, int, int]]:
+    """(series, earlier row, later row) for consecutive periods of a series that do not follow on.
+
+    Members are sorted by their first possible start day, ties in table order, as a stable sort would.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not series or series not in frame.columns:
+        return []
+    groups = frame[series]
+    members = np.flatnonzero(both & _strings(groups))
+    group = pd.factorize(groups.iloc[members])[0]
+    order = members[np.lexsort((members, start_lo[members], group))]
+    same = pd.factorize(groups.iloc[order])[0]
+    before, after = order[:-1], order[1:]
+    gap = (same[:-1] == same[1:]) & (start_lo[after] != end_hi[before] + 1)
+    return [(groups.iat[a], b, a) for b, a in zip(before[gap].tolist(), after[gap].tolist(), strict=True)]
 
 
 def _series_alignment(
-    pkg: Package, operations: Table, start_field: str, series: dict[str, list[tuple[int, str, str, str]]]
+    pkg: Package, operations: Table, start_field: str, gaps: list[tuple[str, int, int]]
 ) -> Iterator[Finding]:
     """Consecutive periods of a series follow on, or the gap is registered."""
+    periods = pkg.declarations.periods
+    frame = typed_table(operations).frame
     table, entries, _ = register(pkg)
     matched: set[str] = set()
-    for group, members in series.items():
-        members.sort(key=lambda m: dates.earliest(m[2]))
-        for (_, before, _, before_end), (row, after, after_start, _) in itertools.pairwise(members):
-            if dates.earliest(after_start) == dates.latest(before_end) + dt.timedelta(days=1):
-                continue
-            covering = [e for e in entries if e.kind == "periods" and e.operation == after and e.other == before]
-            if covering and table is not None:
-                matched.update(e.discrepancy_id for e in covering)
-                for entry in covering:
-                    yield finding(
-                        "discrepancy-acknowledged",
-                        table.path,
-                        table.line(entry.row),
-                        _entry_field(pkg),
-                        f"{entry.discrepancy_id}: {entry.summary}",
-                    )
-                continue
-            yield finding(
-                "period-not-aligned",
-                operations.path,
-                operations.line(row),
-                start_field,
-                f"{after} starts {after_start} but {before} in series {group} ended "
-                f"{before_end}: year-on-year comparison of the two misleads",
-            )
+    for group, earlier, row in gaps:
+        assert periods is not None
+        before, before_end = frame[periods.id].iat[earlier], frame[periods.end].iat[earlier]
+        after, after_start = frame[periods.id].iat[row], frame[periods.start].iat[row]
+        covering = [e for e in entries if e.kind == "periods" and e.operation == after and e.other == before]
+        if covering and table is not None:
+            matched.update(e.discrepancy_id for e in covering)
+            for entry in covering:
+                yield finding(
+                    "discrepancy-acknowledged",
+                    table.path,
+                    table.line(entry.row),
+                    _entry_field(pkg),
+                    f"{entry.discrepancy_id}: {entry.summary}",
+                )
+            continue
+        yield finding(
+            "period-not-aligned",
+            operations.path,
+            operations.line(row),
+            start_field,
+            f"{after} starts {after_start} but {before} in series {group} ended "
+            f"{before_end}: year-on-year comparison of the two misleads",
+        )
     if table is None:
         return
     for entry in entries:
@@ -687,6 +736,8 @@ def _series_alignment(
 
 def check_case_dates(pkg: Package) -> Iterator[Finding]:
     """An event's dates (a case's offence, arrest, sentence) come in the declared order, before publication."""
+    import numpy as np
+
     events = pkg.declarations.events
     cases = pkg.table(events.resource) if events else None
     if events is None or cases is None:
@@ -694,22 +745,33 @@ def check_case_dates(pkg: Package) -> Iterator[Finding]:
     frame = typed_table(cases).frame
     published = _published(pkg)
     order = [c for c in events.ordered if c in frame.columns]
-    for row, record in enumerate(frame.to_dict("records")):
-        steps = [(c, dates.readable(record[c])) for c in order]
-        known = [(c, v) for c, v in steps if v]
-        for (first, a), (second, b) in itertools.combinations(known, 2):
-            if dates.earliest(a) > dates.latest(b):
-                yield finding(
-                    "case-dates-order", cases.path, cases.line(row), second, f"{second} {b} is before {first} {a}"
-                )
-        source = record.get(events.source) if events.source else None
-        if known and isinstance(source, str) and source in published:
-            column, value = known[-1]
-            if dates.earliest(value) > published[source]:
-                yield finding(
-                    "case-dates-order",
-                    cases.path,
-                    cases.line(row),
-                    column,
-                    f"{column} {value} is after {source} was published on {published[source]}",
-                )
+    bounds = {c: dates.day_bounds(frame[c]) for c in order}
+    for first, second in itertools.combinations(order, 2):
+        (first_lo, _), (_, second_hi) = bounds[first], bounds[second]
+        for row in np.flatnonzero(first_lo > second_hi).tolist():  # NaN (unreadable) compares False
+            a, b = frame[first].iat[row], frame[second].iat[row]
+            yield finding(
+                "case-dates-order", cases.path, cases.line(row), second, f"{second} {b} is before {first} {a}"
+            )
+    if not order or not events.source or events.source not in frame.columns or not published:
+        return
+    # The last readable date of each row, and the column it is in.
+    last_lo = np.full(len(frame), np.nan)
+    last_column = np.full(len(frame), -1)
+    for index, column in enumerate(order):
+        readable = ~np.isnan(bounds[column][0])
+        last_lo[readable], last_column[readable] = bounds[column][0][readable], index
+    sources = frame[events.source]
+    day = {k: float(v.toordinal()) for k, v in published.items()}
+    limit = sources.map(day).astype("float64").to_numpy(na_value=np.nan) if len(frame) else np.zeros(0)
+    late = _strings(sources) & (last_lo > limit)
+    for row in np.flatnonzero(late).tolist():
+        column = order[int(last_column[row])]
+        source: Any = sources.iat[row]
+        yield finding(
+            "case-dates-order",
+            cases.path,
+            cases.line(row),
+            column,
+            f"{column} {frame[column].iat[row]} is after {source} was published on {published[source]}",
+        )
