@@ -270,7 +270,15 @@ def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any)
         len(referenced) + np.searchsorted(np.array(wholes, dtype=np.int64), source_at),
     )
     unsettled = _not_in_windows(
-        pa.table({"row": rows, "window": window[rows], "needle": pc.take(needles, pa.array(rows)), "size": size[rows]}),
+        pa.table(
+            {
+                "row": rows,
+                "window": window[rows],
+                # Every row is judged, usually: then the folded column serves as it is, not copied.
+                "needle": needles if len(rows) == len(needles) else pc.take(needles, pa.array(rows)),
+                "size": size[rows],
+            }
+        ),
         pa.table({"window": np.arange(len(windows)), "text": windows, "last": lasts, "size": list(map(len, windows))}),
     )
     settled[rows] = True

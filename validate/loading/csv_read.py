@@ -41,7 +41,7 @@ def parse_csv(
         )
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        data.decode("utf-8")
+        _check_utf8(data)
     except UnicodeDecodeError as error:
         pkg.findings.append(
             finding(
@@ -64,6 +64,19 @@ def parse_csv(
         pkg.findings.append(finding("file-empty", path, 1, None, f"{path} has no header row"))
         return None
     return parsed
+
+
+def _check_utf8(data: bytes, chunk: int = 1 << 23) -> None:
+    """Raise the UnicodeDecodeError that data.decode("utf-8") raises, if any, without holding
+    the whole decoded text: one 8 MB piece at a time (a 1 GB file would otherwise need 1 GB more)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start : start + chunk], final=start + chunk >= len(data))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        data.decode("utf-8")  # the whole text again, for the error's offset in the file
 
 
 def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
