@@ -45,7 +45,7 @@ def normalise(text: str) -> str:
 
 
 # Every character str.split() splits on (str.isspace), so the Arrow reading below folds
-# exactly what normalise folds; tests/test_text.py checks the list against Python.
+# exactly what normalise folds; tests/test_vectorised.py checks the list against Python.
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
@@ -95,17 +95,11 @@ class SourceText:
         if folded is None or starts is None or numbers is None:
             built = _fold_texts([text])[0]
             folded, starts, numbers = built.folded, built._starts, built._numbers
-        self._text = text
         self.folded: str = folded
         self._starts: np.ndarray = starts
         """Offset in folded where each non-empty line starts."""
         self._numbers: np.ndarray = numbers
         """Physical line number (first = 1) of each non-empty line."""
-
-    @property
-    def lines(self) -> list[str]:
-        """The text's physical lines, as written."""
-        return self._text.split("\n")
 
     @property
     def line_numbers(self) -> np.ndarray:

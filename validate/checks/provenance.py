@@ -158,6 +158,9 @@ def _descriptor_line(pkg: Package, needle: str) -> int | None:
     return pkg.descriptor_text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
+_QUOTE_BATCH = 1 << 18
+
+
 def check_quotes(pkg: Package) -> Iterator[Finding]:
     """Every quoted passage is in its source's archived text, starting at its stated line."""
     import numpy as np
@@ -173,7 +176,16 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         stated = frame[line_column] if line_column and line_column in frame.columns else None
         # The common case, found where the row says, is settled for all rows at once; only
         # the rows it leaves are searched for, one by one.
-        settled = _at_stated_lines(source_index(pkg), frame[quoted.source], frame[column], stated)
+        settled = np.zeros(len(frame), dtype=bool)
+        # In slices of rows, so that the row-sized arrays and DuckDB's join stay small at any size.
+        for start in range(0, len(frame), _QUOTE_BATCH):
+            rows = slice(start, start + _QUOTE_BATCH)
+            settled[rows] = _at_stated_lines(
+                source_index(pkg),
+                frame[quoted.source].iloc[rows],
+                frame[column].iloc[rows],
+                stated.iloc[rows] if stated is not None else None,
+            )
         searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
         open_rows = (
             ~settled & frame[quoted.source].notna().to_numpy(dtype=bool) & frame[column].notna().to_numpy(dtype=bool)
