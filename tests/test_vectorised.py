@@ -128,3 +128,26 @@ def test_numbers_read_as_to_numeric_reads_them(cells: list[str], integer: bool) 
     expected = expected.astype("Int64") if integer else expected.astype("float64")
     pd.testing.assert_series_equal(got, expected)
     assert [b.row for b in bad] == [i for i, c in enumerate(cells) if c and not pd.Series([c]).str.match(pattern)[0]]
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=60), st.integers(1, 8), st.integers(1, 16))
+def test_byte_scans_match_the_regex_and_the_line_loop(data: bytes, limit: int, chunk: int) -> None:
+    """The numpy scans of a file's bytes agree with the regex and the line-by-line loop they replace."""
+    from validate.loading import csv_read
+
+    csv_read._CHUNK, saved = chunk, csv_read._CHUNK
+    try:
+        assert csv_read.has_control_byte(data) == (csv_read.CONTROL.search(data) is not None)
+        expected = None
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start)
+            end = len(data) if end == -1 else end
+            if end - start > limit:
+                expected = (start, end - start)
+                break
+            start = end + 1
+        assert csv_read._first_long_line(data, limit) == expected
+    finally:
+        csv_read._CHUNK = saved

@@ -99,22 +99,62 @@ def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
 
 def _line_too_long(data: bytes, path: str, options: Options, pkg: Package) -> bool:
     """True, with a finding at the first such line, when a line is over the limit."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end == -1 else end
-        if end - start > options.max_line_bytes:
-            pkg.findings.append(
-                finding(
-                    "line-too-long",
-                    path,
-                    line_of_offset(data, start),
-                    None,
-                    f"line is {end - start} bytes; the limit is {options.max_line_bytes}",
-                )
-            )
+    found = _first_long_line(data, options.max_line_bytes)
+    if found is None:
+        return False
+    start, length = found
+    pkg.findings.append(
+        finding(
+            "line-too-long",
+            path,
+            line_of_offset(data, start),
+            None,
+            f"line is {length} bytes; the limit is {options.max_line_bytes}",
+        )
+    )
+    return True
+
+
+_CHUNK = 1 << 22  # bytes looked at by numpy at a time: small enough for the cache, large enough to be fast
+
+
+def _first_long_line(data: bytes, limit: int) -> tuple[int, int] | None:
+    """Offset and length of the first line longer than limit bytes, found by numpy from the
+    newline positions (a loop over lines in Python took 5 s for 10,000,000 lines)."""
+    import numpy as np
+
+    view = np.frombuffer(data, dtype=np.uint8)
+    line_start = 0
+    for offset in range(0, len(view), _CHUNK):
+        ends = np.flatnonzero(view[offset : offset + _CHUNK] == 10) + offset
+        if len(ends):
+            starts = np.concatenate(([line_start], ends[:-1] + 1))
+            long = np.flatnonzero(ends - starts > limit)
+            if len(long):
+                return int(starts[long[0]]), int(ends[long[0]] - starts[long[0]])
+            line_start = int(ends[-1]) + 1
+    if line_start < len(data) and len(data) - line_start > limit:
+        return line_start, len(data) - line_start
+    return None
+
+
+def has_control_byte(data: bytes) -> bool:
+    """CONTROL.search(data) is not None, in numpy at several times the speed of the regex.
+
+    A chunk whose bytes below 0x20 are all newlines (the usual case) needs no closer look.
+    """
+    import numpy as np
+
+    view = np.frombuffer(data, dtype=np.uint8)
+    for offset in range(0, len(view), _CHUNK):
+        chunk = view[offset : offset + _CHUNK]
+        low = np.count_nonzero(chunk < 32)
+        if low and low != np.count_nonzero(chunk == 10):
+            few = chunk[chunk < 32]
+            if np.any((few != 9) & (few != 10) & (few != 13)):
+                return True
+        if np.any(chunk == 127):
             return True
-        start = end + 1
     return False
 
 
