@@ -10,6 +10,7 @@ from typing import Any
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
 from validate.numbers import printed_in
+from validate.sql import selected_rows
 from validate.text import SourceIndex, SourceText, normalise_all, source_texts_of
 from validate.typed import typed_table
 
@@ -319,18 +320,12 @@ def _not_in_windows(rows: Any, windows: Any) -> Any:
     contains is cheap; instr (which counts characters up to the match) runs only where the
     window runs on far enough past ``last`` to hold a match that starts too late.
     """
-    import duckdb
-    import numpy as np
-
-    with duckdb.connect() as db:
-        db.register("quote_rows", rows)
-        db.register("quote_windows", windows)
-        unsettled = db.execute(
-            "SELECT r.row FROM quote_rows r JOIN quote_windows w ON r.window = w.window "
-            "WHERE NOT contains(w.text, r.needle) OR "
-            "CASE WHEN w.size <= w.last + r.size THEN false ELSE instr(w.text, r.needle) > w.last + 1 END"
-        ).fetchnumpy()["row"]
-    return np.asarray(unsettled, dtype=np.int64)
+    return selected_rows(
+        "SELECT r.row FROM quote_rows r JOIN quote_windows w ON r.window = w.window "
+        "WHERE NOT contains(w.text, r.needle) OR "
+        "CASE WHEN w.size <= w.last + r.size THEN false ELSE instr(w.text, r.needle) > w.last + 1 END",
+        {"quote_rows": rows, "quote_windows": windows},
+    )
 
 
 def _clip(text: str, size: int = 60) -> str:
@@ -374,7 +369,6 @@ def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
     contains tests each row against its own quote); every other row is left to printed_in.
     A quote that says 'half' or '½' anywhere is left to it too, since '4 and a half' is not 4.
     """
-    import duckdb
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -388,19 +382,18 @@ def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
     if not len(rows) or not pd.api.types.is_string_dtype(quotes.dtype):
         return plain
     texts = pc.take(pa.array(quotes, type=pa.large_string()), pa.array(rows))
-    with duckdb.connect() as db:
-        db.register("figures", pa.table({"row": rows, "n": values[rows].astype(np.int64), "quote": texts}))
-        found = db.execute(
-            "WITH padded AS (SELECT row, n, quote, "
-            "' ' || regexp_replace(quote, '[-;:!?)]', ' ', 'g') || ' ' AS spaced FROM figures), "
-            "scaled AS (SELECT *, CASE n WHEN 100 THEN 'hundred' WHEN 1000 THEN 'thousand' "
-            "WHEN 1000000 THEN 'million' END AS scale FROM padded) "
-            "SELECT row FROM scaled WHERE NOT (quote ILIKE '%half%' OR contains(quote, '½')) "
-            "AND (contains(spaced, ' ' || n::VARCHAR || ' ') OR contains(spaced, ' ' || format('{:,}', n) || ' ') "
-            "OR (scale IS NOT NULL AND (contains(lower(spaced), ' ' || scale || ' ') "
-            "OR contains(lower(spaced), ' ' || scale || 's '))))"
-        ).fetchnumpy()["row"]
-    plain[np.asarray(found, dtype=np.int64)] = True
+    found = selected_rows(
+        "WITH padded AS (SELECT row, n, quote, "
+        "' ' || regexp_replace(quote, '[-;:!?)]', ' ', 'g') || ' ' AS spaced FROM figures), "
+        "scaled AS (SELECT *, CASE n WHEN 100 THEN 'hundred' WHEN 1000 THEN 'thousand' "
+        "WHEN 1000000 THEN 'million' END AS scale FROM padded) "
+        "SELECT row FROM scaled WHERE NOT (quote ILIKE '%half%' OR contains(quote, '½')) "
+        "AND (contains(spaced, ' ' || n::VARCHAR || ' ') OR contains(spaced, ' ' || format('{:,}', n) || ' ') "
+        "OR (scale IS NOT NULL AND (contains(lower(spaced), ' ' || scale || ' ') "
+        "OR contains(lower(spaced), ' ' || scale || 's '))))",
+        {"figures": pa.table({"row": rows, "n": values[rows].astype(np.int64), "quote": texts})},
+    )
+    plain[found] = True
     return plain
 
 
