@@ -134,11 +134,12 @@ def test_numbers_read_as_to_numeric_reads_them(cells: list[str], integer: bool) 
 @given(st.binary(max_size=60), st.integers(1, 8), st.integers(1, 16))
 def test_byte_scans_match_the_regex_and_the_line_loop(data: bytes, limit: int, chunk: int) -> None:
     """The numpy scans of a file's bytes agree with the regex and the line-by-line loop they replace."""
-    from validate.loading import csv_read
+    from validate.loading import byte_scans
+    from validate.loading.csv_read import CONTROL
 
-    csv_read._CHUNK, saved = chunk, csv_read._CHUNK
+    byte_scans._CHUNK, saved = chunk, byte_scans._CHUNK
     try:
-        assert csv_read.has_control_byte(data) == (csv_read.CONTROL.search(data) is not None)
+        assert byte_scans.has_control_byte(data) == (CONTROL.search(data) is not None)
         expected = None
         start = 0
         while start < len(data):
@@ -148,6 +149,6 @@ def test_byte_scans_match_the_regex_and_the_line_loop(data: bytes, limit: int, c
                 expected = (start, end - start)
                 break
             start = end + 1
-        assert csv_read._first_long_line(data, limit) == expected
+        assert byte_scans.first_long_line(data, limit) == expected
     finally:
-        csv_read._CHUNK = saved
+        byte_scans._CHUNK = saved

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from validate.findings import finding
+from validate.loading.byte_scans import check_utf8, first_long_line
 from validate.loading.csv_exact import parse_exact
 from validate.loading.csv_fast import Parsed, parse_fast
 from validate.loading.dialect import Dialect
@@ -41,7 +42,7 @@ def parse_csv(
         )
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        _check_utf8(data)
+        check_utf8(data)
     except UnicodeDecodeError as error:
         pkg.findings.append(
             finding(
@@ -66,19 +67,6 @@ def parse_csv(
     return parsed
 
 
-def _check_utf8(data: bytes, chunk: int = 1 << 23) -> None:
-    """Raise the UnicodeDecodeError that data.decode("utf-8") raises, if any, without holding
-    the whole decoded text: one 8 MB piece at a time (a 1 GB file would otherwise need 1 GB more)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    try:
-        for start in range(0, len(data), chunk):
-            decoder.decode(view[start : start + chunk], final=start + chunk >= len(data))
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        data.decode("utf-8")  # the whole text again, for the error's offset in the file
-
-
 def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
     """Header name of the first cell holding a byte that is not UTF-8, read as far as the CSV allows."""
     reader = csv.reader(
@@ -99,7 +87,7 @@ def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
 
 def _line_too_long(data: bytes, path: str, options: Options, pkg: Package) -> bool:
     """True, with a finding at the first such line, when a line is over the limit."""
-    found = _first_long_line(data, options.max_line_bytes)
+    found = first_long_line(data, options.max_line_bytes)
     if found is None:
         return False
     start, length = found
@@ -113,49 +101,6 @@ def _line_too_long(data: bytes, path: str, options: Options, pkg: Package) -> bo
         )
     )
     return True
-
-
-_CHUNK = 1 << 22  # bytes looked at by numpy at a time: small enough for the cache, large enough to be fast
-
-
-def _first_long_line(data: bytes, limit: int) -> tuple[int, int] | None:
-    """Offset and length of the first line longer than limit bytes, found by numpy from the
-    newline positions (a loop over lines in Python took 5 s for 10,000,000 lines)."""
-    import numpy as np
-
-    view = np.frombuffer(data, dtype=np.uint8)
-    line_start = 0
-    for offset in range(0, len(view), _CHUNK):
-        ends = np.flatnonzero(view[offset : offset + _CHUNK] == 10) + offset
-        if len(ends):
-            starts = np.concatenate(([line_start], ends[:-1] + 1))
-            long = np.flatnonzero(ends - starts > limit)
-            if len(long):
-                return int(starts[long[0]]), int(ends[long[0]] - starts[long[0]])
-            line_start = int(ends[-1]) + 1
-    if line_start < len(data) and len(data) - line_start > limit:
-        return line_start, len(data) - line_start
-    return None
-
-
-def has_control_byte(data: bytes) -> bool:
-    """CONTROL.search(data) is not None, in numpy at several times the speed of the regex.
-
-    A chunk whose bytes below 0x20 are all newlines (the usual case) needs no closer look.
-    """
-    import numpy as np
-
-    view = np.frombuffer(data, dtype=np.uint8)
-    for offset in range(0, len(view), _CHUNK):
-        chunk = view[offset : offset + _CHUNK]
-        low = np.count_nonzero(chunk < 32)
-        if low and low != np.count_nonzero(chunk == 10):
-            few = chunk[chunk < 32]
-            if np.any((few != 9) & (few != 10) & (few != 13)):
-                return True
-        if np.any(chunk == 127):
-            return True
-    return False
 
 
 def _normalise_line_endings(data: bytes, path: str, pkg: Package, dialect: Dialect, lf_only: bool) -> bytes:
