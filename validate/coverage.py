@@ -228,8 +228,13 @@ def _archives(pkg: Package) -> dict[str, str]:
     }
 
 
+def printed_lines(package: Package, archive: str) -> list[str]:
+    """The lines of an archived text as printed (the model keeps the bytes; SourceText only the folded text)."""
+    return package.files[archive].decode("utf-8").split("\n")
+
+
 def _cover(
-    numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText
+    numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText, raw: list[str]
 ) -> tuple[dict[int, RowRef], list[UnmatchedFigure]]:
     """Which printed number (by index) each figure row is, one number per row, and the rows whose
     value is printed on none of their lines.
@@ -244,13 +249,15 @@ def _cover(
     unmatched: list[UnmatchedFigure] = []
     folded: dict[int, str] = {}  # each line with its marks folded, once
     for figure in figures:
-        candidates = _candidates(numbers, by_place, text, folded, figure, figure.line)
+        candidates = _candidates(numbers, by_place, text, raw, folded, figure, figure.line)
         lines: tuple[int, ...] = ()
         if not candidates and figure.quote:
             # At the wrong line (quote-wrong-line says so), the row is still the number its words print.
             starts = text.find_lines(figure.quote)
             lines = tuple(n for start in starts for n in _spanned(text, figure.quote, start))
-            candidates = [i for start in starts for i in _candidates(numbers, by_place, text, folded, figure, start)]
+            candidates = [
+                i for start in starts for i in _candidates(numbers, by_place, text, raw, folded, figure, start)
+            ]
         if not candidates:
             stated = _spanned(text, figure.quote, figure.line)
             unmatched.append(UnmatchedFigure(figure.row, figure.source_id, tuple(dict.fromkeys(stated + lines))))
@@ -272,6 +279,7 @@ def _candidates(
     numbers: list[PrintedNumber],
     by_place: dict[tuple[int, float], list[int]],
     text: SourceText,
+    raw: list[str],
     folded: dict[int, str],
     figure: _Figure,
     line: int,
@@ -279,11 +287,11 @@ def _candidates(
     """The printed numbers of the figure's value that its words, starting at line, hold."""
     if figure.value is None:
         return []
-    if figure.quote and 1 <= line <= len(text.lines):
+    if figure.quote and 1 <= line <= len(raw):
         # Words printed whole on the line: only a number inside them, so that a wrong value is
         # not matched to a number of that value elsewhere on the line.
         if line not in folded:
-            folded[line] = fold_marks(text.lines[line - 1])
+            folded[line] = fold_marks(raw[line - 1])
         words = fold_marks(figure.quote)
         starts = _occurrences(folded[line], words)
         if starts:
@@ -296,7 +304,7 @@ def _candidates(
 
 
 def _exclude(
-    numbers: list[PrintedNumber], exclusions: list[_Exclusion], text: SourceText
+    numbers: list[PrintedNumber], exclusions: list[_Exclusion], lines: list[str]
 ) -> tuple[dict[int, _Exclusion], list[StaleExclusion]]:
     """Which printed numbers each exclusion's words hold, and the exclusions that hold none."""
     by_line: dict[int, list[int]] = defaultdict(list)
@@ -305,10 +313,10 @@ def _exclude(
     excluded: dict[int, _Exclusion] = {}
     stale: list[StaleExclusion] = []
     for exclusion in exclusions:
-        if not 1 <= exclusion.line <= len(text.lines):
+        if not 1 <= exclusion.line <= len(lines):
             stale.append(_stale(exclusion, f"line {exclusion.line} is past the end of the text"))
             continue
-        printed = fold_marks(text.lines[exclusion.line - 1])
+        printed = fold_marks(lines[exclusion.line - 1])
         words = fold_marks(exclusion.words)
         starts = _occurrences(printed, words)
         if not starts:
@@ -360,10 +368,11 @@ def coverage(package: Package) -> Coverage:
     stale: list[StaleExclusion] = []
     unmatched: list[UnmatchedFigure] = []
     for source_id, text in texts.items():
-        numbers = scan("\n".join(text.lines))
-        covered, astray = _cover(numbers, figures[source_id], text)
+        lines = printed_lines(package, archives[source_id])
+        numbers = scan("\n".join(lines))
+        covered, astray = _cover(numbers, figures[source_id], text, lines)
         unmatched += astray
-        excluded, unused = _exclude(numbers, exclusions[source_id], text)
+        excluded, unused = _exclude(numbers, exclusions[source_id], lines)
         stale += unused
         accounted = tuple(
             Accounted(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Any
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -56,3 +57,21 @@ def span_matches(start: str, end: str, duration: str) -> bool | None:
     if unit == "day" and not (years or months):
         return (earliest(end) - earliest(start)).days + 1 == weeks * 7 + days
     return None
+
+
+def day_bounds(column: Any) -> tuple[Any, Any]:
+    """Per cell, the earliest and latest day (as ordinals) of a readable partial date, else NaN.
+
+    Each distinct value is read once (a column of dates holds few of them), and numpy spreads
+    the result over the rows; a cell that is not a string is not readable, as in readable().
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    first = np.full(len(uniques) + 1, np.nan)  # the extra last slot is for missing cells (code -1)
+    last = np.full(len(uniques) + 1, np.nan)
+    for index, value in enumerate(uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)):
+        if readable(value) is not None:
+            first[index], last[index] = earliest(value).toordinal(), latest(value).toordinal()
+    return first[codes], last[codes]

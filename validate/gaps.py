@@ -40,11 +40,12 @@ from validate.coverage import (
     _frame,
     _present,
     _text,
+    printed_lines,
 )
 from validate.model import Package
 from validate.numbers import DIGIT_NUMBER, WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
-from validate.text import SourceText, fold_marks
+from validate.text import fold_marks
 
 
 def gaps(package: Package) -> Coverage:
@@ -68,8 +69,9 @@ def gaps(package: Package) -> Coverage:
     for exclusion in _exclusions(package, unread):
         exclusions[exclusion.source_id].append(exclusion)
 
-    lines = _lines(texts)
-    numbers = _numbers(texts, lines)
+    raw = {source_id: printed_lines(package, archives[source_id]) for source_id in ids}
+    lines = _lines(raw)
+    numbers = _numbers(raw, lines)
     placed = _place_quotes(rows, lines)
     # Candidates: numbers of the row's value on its line, inside its quote's first occurrence.
     pairs = placed.merge(numbers, on=["src", "ln", "value"], how="inner")
@@ -103,15 +105,15 @@ def gaps(package: Package) -> Coverage:
     stale: list[StaleExclusion] = []
     unmatched: list[UnmatchedFigure] = []
     for src, source_id in enumerate(ids):
-        text = texts[source_id]
+        text, printed_text = texts[source_id], raw[source_id]
         if src in whole:
-            printed = scan("\n".join(text.lines))
+            printed = scan("\n".join(printed_text))
         else:
-            printed = [n for ln in by_source.get(src, []) for n in _scan(text, ln)]
+            printed = [n for ln in by_source.get(src, []) for n in _scan(printed_text, ln)]
         ordered = [figure for _, _, figure in sorted(figures.get(src, []), key=lambda item: item[:2])]
-        covered, strays = _cover(printed, ordered, text)
+        covered, strays = _cover(printed, ordered, text, printed_text)
         unmatched += strays
-        excluded, unused = _exclude(printed, exclusions.get(source_id, []), text)
+        excluded, unused = _exclude(printed, exclusions.get(source_id, []), printed_text)
         stale += unused
         accounted = tuple(
             Accounted(
@@ -126,11 +128,11 @@ def gaps(package: Package) -> Coverage:
     return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
 
 
-def _scan(text: SourceText, line: int) -> list[PrintedNumber]:
-    return scan_line(text.lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(text.lines) else []
+def _scan(lines: list[str], line: int) -> list[PrintedNumber]:
+    return scan_line(lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(lines) else []
 
 
-def _lines(texts: dict[str, SourceText]) -> Any:
+def _lines(texts: dict[str, list[str]]) -> Any:
     """Every line of every text: source index, line number, raw and folded text, and whether it may
     hold a number word."""
     import numpy as np
@@ -138,17 +140,15 @@ def _lines(texts: dict[str, SourceText]) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = [line for text in texts.values() for line in text.lines]
-    src = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t.lines) for t in texts.values()])
-    ln = np.concatenate(
-        [np.arange(1, len(t.lines) + 1, dtype=np.int64) for t in texts.values()] or [np.array([], np.int64)]
-    )
+    raw = [line for text in texts.values() for line in text]
+    src = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) for t in texts.values()])
+    ln = np.concatenate([np.arange(1, len(t) + 1, dtype=np.int64) for t in texts.values()] or [np.array([], np.int64)])
     words = pc.match_substring_regex(pa.array(raw, pa.string()), WORD_START).to_numpy(zero_copy_only=False)
     folded = fold_marks("\n".join(raw)).split("\n") if raw else []
     return pd.DataFrame({"src": src, "ln": ln, "raw": raw, "folded": folded, "words": words})
 
 
-def _numbers(texts: dict[str, SourceText], lines: Any) -> Any:
+def _numbers(texts: dict[str, list[str]], lines: Any) -> Any:
     """Every printed number: source index, line, start and end in the line, value, and an id.
 
     Digits are read from each whole text with DIGIT_NUMBER's split (C, no match objects). Number
@@ -188,14 +188,14 @@ def _empty_numbers() -> Any:
     return pd.DataFrame({"src": [], "ln": [], "start": [], "end": [], "value": []})
 
 
-def _digits(src: int, text: SourceText) -> Any:
+def _digits(src: int, text: list[str]) -> Any:
     """The digit numbers of one text, located by the lengths of the pieces DIGIT_NUMBER splits it into."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = DIGIT_NUMBER.split("\n".join(text.lines))  # [text, digits, half, text, digits, half, ..., text]
+    parts = DIGIT_NUMBER.split("\n".join(text))  # [text, digits, half, text, digits, half, ..., text]
     if len(parts) == 1:
         return _empty_numbers()
     sizes = np.fromiter(map(len, (part or "" for part in parts)), dtype=np.int64, count=len(parts))
@@ -205,7 +205,7 @@ def _digits(src: int, text: SourceText) -> Any:
     stops = ends[digits_at + 1]  # the span runs on over 'and a half' or '½'
     halves = sizes[digits_at + 1] > 0
     values = pc.cast(pc.replace_substring(pa.array(parts[1::3], pa.string()), ",", ""), pa.float64()).to_numpy()
-    line_starts = np.cumsum([0] + [len(line) + 1 for line in text.lines[:-1]])
+    line_starts = np.cumsum([0] + [len(line) + 1 for line in text[:-1]])
     line = np.searchsorted(line_starts, starts, side="right") - 1
     return pd.DataFrame(
         {

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from validate.rules import RuleSet
-    from validate.text import SourceText
+    from validate.text import SourceIndex, SourceText
     from validate.typed import BadCell, TypedTable
 
 DESCRIPTOR = "datapackage.json"
@@ -78,6 +78,8 @@ class Package:
     """Text of every JSON file read (descriptor, schemas, rules), to locate findings by line."""
     source_texts: dict[str, SourceText] | None = field(default=None, repr=False)
     """Each intact archived text by source id, normalised once (validate.checks.provenance fills it)."""
+    source_index: SourceIndex | None = field(default=None, repr=False)
+    """The line index of those texts, for finding many quotes' lines at once (filled on first use)."""
     _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> Table | None:

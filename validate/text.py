@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
 
 # Only whitespace, typographic quote marks and dashes may differ between a quote
 # and its source: copy-editing swaps these without changing a word.
@@ -59,28 +64,76 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_TRANSLATE).split())
 
 
+# Every character str.split() splits on (str.isspace), so the Arrow reading below folds
+# exactly what normalise folds; tests/test_vectorised.py checks the list against Python.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
+def normalise_all(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """normalise over a whole Arrow string column in C; nulls stay null.
+
+    Most cells are printable ASCII words with single spaces, which normalise leaves as they
+    are: one regular-expression pass finds them, and only the others are folded (a regex
+    replacement over every cell costs ten times that pass).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(texts, pattern=r"^[!-~]+( [!-~]+)*$").fill_null(True)
+    if pc.all(plain).as_py() is not False:
+        return texts
+    if isinstance(texts, pa.ChunkedArray):  # chunk by chunk: combining them would copy the column
+        return pa.chunked_array([normalise_all(chunk) for chunk in texts.chunks], type=texts.type)
+    other = pc.invert(plain)
+    folded = _fold(pc.filter(texts, other))
+    return pc.replace_with_mask(texts, other, folded)
+
+
+def _fold(texts: pa.Array) -> pa.Array:
+    """normalise in Arrow: one regex replacement per folded mark, then the whitespace."""
+    import pyarrow.compute as pc
+
+    targets: dict[str, str] = {}
+    for source, target in _TRANSLATE.items():
+        targets[str(target)] = targets.get(str(target), "") + chr(source)
+    for target, sources in targets.items():
+        if target != " ":  # the spaces are whitespace, folded below
+            texts = pc.replace_substring_regex(texts, pattern=f"[{re.escape(sources)}]", replacement=target)
+    texts = pc.replace_substring_regex(texts, pattern=f"[{re.escape(WHITESPACE)}]+", replacement=" ")
+    return pc.utf8_trim(texts, characters=" ")
+
+
 class SourceText:
     """An archived text, normalised line by line, that can say on which line a quote starts."""
 
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
-        parts: list[str] = []
-        self._starts: list[int] = []
-        self._numbers: list[int] = []
-        offset = 0
-        for number, line in enumerate(self.lines, start=1):
-            folded = normalise(line)
-            if not folded:
-                continue
-            self._starts.append(offset)
-            self._numbers.append(number)
-            parts.append(folded)
-            offset += len(folded) + 1
-        self.folded = " ".join(parts)
+    def __init__(self, text: str, folded: str | None = None, starts: Any = None, numbers: Any = None) -> None:
+        """folded, starts and numbers, when given, were computed for many texts at once (source_texts_of)."""
+        if folded is None or starts is None or numbers is None:
+            built = _fold_texts([text])[0]
+            folded, starts, numbers = built.folded, built._starts, built._numbers
+        self.folded: str = folded
+        self._starts: np.ndarray = starts
+        """Offset in folded where each non-empty line starts."""
+        self._numbers: np.ndarray = numbers
+        """Physical line number (first = 1) of each non-empty line."""
+
+    @property
+    def line_numbers(self) -> np.ndarray:
+        """Physical line numbers of the lines with any text, in order."""
+        return self._numbers
+
+    @property
+    def line_starts(self) -> np.ndarray:
+        """Offset in the folded text where each of those lines starts."""
+        return self._starts
 
     def line_of(self, offset: int) -> int:
         """Physical line (first = 1) holding the folded text's offset."""
-        return self._numbers[bisect.bisect_right(self._starts, offset) - 1]
+        return int(self._numbers[bisect.bisect_right(self._starts, offset) - 1])
 
     def starts_at(self, quote: str, line: int) -> bool:
         """True when the folded quote starts on the given line: one short search, not a scan."""
@@ -88,8 +141,8 @@ class SourceText:
         index = bisect.bisect_left(self._numbers, line)
         if not needle or index >= len(self._numbers) or self._numbers[index] != line:
             return False
-        start = self._starts[index]
-        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.folded)
+        start = int(self._starts[index])
+        end = int(self._starts[index + 1]) if index + 1 < len(self._starts) else len(self.folded)
         return self.folded.find(needle, start, end - 1 + len(needle)) != -1
 
     def lines_spanned(self, quote: str, line: int) -> range | None:
@@ -116,6 +169,88 @@ class SourceText:
             found.append(self.line_of(start))
             start = self.folded.find(needle, start + 1)
         return found
+
+
+def source_texts_of(texts: dict[str, str], batch: int = 1 << 22) -> dict[str, SourceText]:
+    """SourceText of each text, folded together in Arrow (no Python object per line).
+
+    Texts go in batches of about 4 MB: folding all of them at once held several copies of
+    every archived text at the same moment (200 MB more at the peak for 36 MB of text).
+    """
+    keys = list(texts)
+    out: dict[str, SourceText] = {}
+    start = 0
+    while start < len(keys):
+        stop, size = start, 0
+        while stop < len(keys) and (stop == start or size + len(texts[keys[stop]]) <= batch):
+            size += len(texts[keys[stop]])
+            stop += 1
+        out.update(zip(keys[start:stop], _fold_texts([texts[k] for k in keys[start:stop]]), strict=True))
+        start = stop
+    return out
+
+
+def _fold_texts(texts: list[str]) -> list[SourceText]:
+    """Split every text into lines, fold them, drop the empty ones and join the rest with
+    single spaces, recording where each line starts: for all texts at once."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not texts:
+        return []
+    split = pc.split_pattern(pa.array(texts, type=pa.large_string()), "\n")
+    counts = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
+    folded = normalise_all(split.flatten())
+    length = pc.utf8_length(folded).to_numpy(zero_copy_only=False).astype(np.int64)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    first_line = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    kept = np.flatnonzero(length > 0)
+    numbers = kept - first_line[owner[kept]] + 1
+    # Each kept line starts after the earlier kept lines of its text and one space each.
+    step = np.cumsum(length[kept] + 1) - (length[kept] + 1)
+    kept_counts = np.bincount(owner[kept], minlength=len(texts))
+    kept_first = np.concatenate(([0], np.cumsum(kept_counts)[:-1]))
+    starts = step - np.repeat(step[kept_first[kept_counts > 0]], kept_counts[kept_counts > 0])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(np.concatenate((kept_first, [len(kept)])), type=pa.int64()), pc.take(folded, pa.array(kept))
+    )
+    joined: list[str] = pc.binary_join(lists, pa.scalar(" ", pa.large_string())).to_pylist()
+    out: list[SourceText] = []
+    for index, text in enumerate(texts):
+        lines = slice(int(kept_first[index]), int(kept_first[index] + kept_counts[index]))
+        out.append(SourceText(text, joined[index], starts[lines], numbers[lines]))
+    return out
+
+
+class SourceIndex:
+    """Every source's non-empty lines under one sorted key (source position << 32 | line number).
+
+    With it, numpy finds the line of many (source, line) pairs at once, by searchsorted.
+    """
+
+    def __init__(self, texts: dict[str, SourceText]) -> None:
+        import numpy as np
+
+        self.ids = list(texts)
+        self.texts = [texts[i] for i in self.ids]
+        counts = np.array([len(t.line_numbers) for t in self.texts], dtype=np.int64)
+        self.first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        """Position in keys of each source's first line."""
+        self.owner = np.repeat(np.arange(len(self.ids), dtype=np.int64), counts)
+        """The source of each line in keys."""
+        numbers = np.concatenate([t.line_numbers for t in self.texts]) if self.texts else np.zeros(0, np.int64)
+        self.keys = self.owner << 32 | numbers
+
+    def window(self, position: int, reach: int) -> tuple[str, int]:
+        """The folded text from the start of the line at keys[position], running on ``reach`` - 1
+        characters past its end, and how many characters in a quote on that line may start."""
+        owner = int(self.owner[position])
+        text = self.texts[owner]
+        index = position - int(self.first[owner])
+        start = int(text.line_starts[index])
+        end = int(text.line_starts[index + 1]) if index + 1 < len(text.line_starts) else len(text.folded)
+        return text.folded[start : end - 1 + reach], end - 1 - start
 
 
 def line_of_offset(data: bytes, offset: int) -> int:

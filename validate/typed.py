@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from validate.model import Table
@@ -66,13 +67,17 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
 
     kind = spec.get("type", "string")
     name = spec["name"]
-    present = raw[~absent]
+    # Without missing cells the column is its own present part: no copy (at 1,000,000 rows
+    # each copy of a string column is tens of MB).
+    some_absent = bool(absent.any())
+    present = raw[~absent] if some_absent else raw
     if kind in ("integer", "number"):
         pattern = _INTEGER if kind == "integer" else _NUMBER
-        ok = present.str.match(pattern)
-        _flag(present[~ok], name, "type-error", f"is not {'an integer' if kind == 'integer' else 'a number'}", bad)
-        values = pd.to_numeric(raw.where(~absent & raw.str.match(pattern)), errors="coerce")
-        return values.astype("Int64") if kind == "integer" else values.astype("float64")
+        matches = raw.str.match(pattern).to_numpy(dtype=bool, na_value=False)
+        readable = matches & ~absent.to_numpy(dtype=bool)
+        wrong = ~matches & ~absent.to_numpy(dtype=bool)
+        _flag(raw[wrong], name, "type-error", f"is not {'an integer' if kind == 'integer' else 'a number'}", bad)
+        return _numbers(raw, readable, kind)
     if kind == "boolean":
         true_values = spec.get("trueValues", ["true", "True", "TRUE", "1"])
         false_values = spec.get("falseValues", ["false", "False", "FALSE", "0"])
@@ -106,12 +111,65 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         return dates
     # Strings stay in their Arrow-backed column (a copy as Python objects cost 760 MB at 1M
     # rows); missing cells become NA.
-    column = raw.where(~absent)
+    column = raw.where(~absent) if some_absent else raw
     if spec.get(PARTIAL_DATE):
-        for row, value in zip(present.index.tolist(), present.tolist(), strict=True):
-            if not partial_date_exists(value):
-                bad.append(BadCell(int(row), name, "invalid-date", f"{value!r} is not a real calendar date"))
+        impossible = present[_impossible_partial_dates(present)]
+        for row, value in zip(impossible.index.tolist(), impossible.tolist(), strict=True):
+            bad.append(BadCell(int(row), name, "invalid-date", f"{value!r} is not a real calendar date"))
     return column
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _impossible_partial_dates(cells: pd.Series) -> np.ndarray:
+    """Per cell, not partial_date_exists: YYYY, YYYY-MM and YYYY-MM-DD judged in numpy, any
+    other shape (rare: the pattern constraint reports most) by partial_date_exists itself."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(cells, type=pa.large_string())
+    day_shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$").to_numpy(zero_copy_only=False)
+    month_shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}$").to_numpy(zero_copy_only=False)
+    simple = day_shaped | month_shaped | pc.match_substring_regex(text, r"^[0-9]{4}$").to_numpy(zero_copy_only=False)
+
+    def part(start: int, stop: int, rows: np.ndarray) -> np.ndarray:
+        digits = pc.utf8_slice_codeunits(text, start, stop)
+        return np.where(rows, pc.cast(pc.if_else(rows, digits, "0"), pa.int64()).to_numpy(), 0)
+
+    year, month, day = part(0, 4, simple), part(5, 7, day_shaped | month_shaped), part(8, 10, day_shaped)
+    month_ok = (month >= 1) & (month <= 12)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.array(_DAYS_IN_MONTH)[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    impossible = ((day_shaped | month_shaped) & ~month_ok) | (day_shaped & month_ok & ((day < 1) | (day > days)))
+    others = np.flatnonzero(~simple)
+    values = cells.iloc[others].tolist()
+    impossible[others] = [not partial_date_exists(v) for v in values]
+    return np.asarray(impossible, dtype=bool)
+
+
+def _numbers(raw: pd.Series, readable: np.ndarray, kind: str) -> pd.Series:
+    """The readable cells as Int64 or float64 (others NA), parsed by Arrow's cast in C.
+
+    pandas' to_numeric took 0.8 s over the numeric columns at 1,000,000 rows. A cell Arrow
+    will not cast ('+5' or an integer past 64 bits, both of which the pattern admits) sends
+    the column to to_numeric, as before.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = pa.int64() if kind == "integer" else pa.float64()
+    cells = pc.if_else(readable, pa.array(raw, type=pa.large_string()), pa.scalar(None, pa.large_string()))
+    try:
+        values = pc.cast(cells, target)
+    except pa.ArrowInvalid:
+        slow = pd.to_numeric(raw.where(pd.Series(readable, index=raw.index)), errors="coerce")
+        return slow.astype("Int64") if kind == "integer" else slow.astype("float64")
+    if kind == "integer":
+        return pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=raw.index)
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64")
 
 
 def _read_each(

@@ -10,7 +10,8 @@ from typing import Any
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
 from validate.numbers import printed_in
-from validate.text import SourceText
+from validate.sql import selected_rows
+from validate.text import SourceIndex, SourceText, normalise_all, source_texts_of
 from validate.typed import typed_table
 
 
@@ -18,37 +19,58 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
     """Each source's archived text, by source id, for the sources whose text is intact."""
     if pkg.source_texts is not None:
         return pkg.source_texts
-    texts: dict[str, SourceText] = {}
+    decoded: dict[str, str] = {}
     declared = pkg.declarations.sources
     sources = pkg.table(declared.resource) if declared else None
     if declared is not None and sources is not None and {declared.id, declared.archive} <= set(sources.frame.columns):
         frame = typed_table(sources).frame
+        by_path = _by_path(pkg)
         recorded = frame[declared.sha256].tolist() if declared.sha256 in frame.columns else [None] * len(frame)
         for source_id, path, sha256 in zip(frame[declared.id], frame[declared.archive], recorded, strict=True):
             data = pkg.files.get(path) if isinstance(path, str) else None
             if data is None or not isinstance(source_id, str):
                 continue
-            if _text_changed(pkg, path, data, sha256):
+            if _text_changed(pkg, path, data, sha256, by_path):
                 continue  # one archive-mismatch finding says it all; its quotes cannot be judged
             try:
-                texts[source_id] = SourceText(data.decode("utf-8"))
+                decoded[source_id] = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue  # reported once as an encoding error of the archive
-    pkg.source_texts = texts
-    return texts
+    pkg.source_texts = source_texts_of(decoded)
+    return pkg.source_texts
 
 
-def _claims(pkg: Package, path: str, table_hash: object) -> list[str]:
+def source_index(pkg: Package) -> SourceIndex:
+    """The line index of every intact source text, built once."""
+    if pkg.source_index is None:
+        pkg.source_index = SourceIndex(source_texts(pkg))
+    return pkg.source_index
+
+
+def _by_path(pkg: Package) -> dict[object, dict[str, Any]]:
+    """The first resource declaring each path: looked up once per source, so a scan of all
+    resources per source grew with the square of the sources (3 s at 10,000 of them)."""
+    found: dict[object, dict[str, Any]] = {}
+    for resource in pkg.resources:
+        path = resource.get("path")
+        if isinstance(path, str):
+            found.setdefault(path, resource)
+    return found
+
+
+def _claims(pkg: Package, path: str, table_hash: object, by_path: dict[object, dict[str, Any]]) -> list[str]:
     """The sha256 values recorded for an archived text, in the descriptor and the sources table."""
-    resource = next((r for r in pkg.resources if r.get("path") == path), {})
+    resource = by_path.get(path, {})
     declared = resource.get("hash")
     claims = [declared.removeprefix("sha256:")] if isinstance(declared, str) else []
     return claims + ([table_hash] if isinstance(table_hash, str) else [])
 
 
-def _text_changed(pkg: Package, path: str, data: bytes, table_hash: object) -> bool:
+def _text_changed(
+    pkg: Package, path: str, data: bytes, table_hash: object, by_path: dict[object, dict[str, Any]]
+) -> bool:
     """True when the text matches none of the hashes recorded for it: changed, truncated or swapped."""
-    claims = _claims(pkg, path, table_hash)
+    claims = _claims(pkg, path, table_hash, by_path)
     return bool(claims) and hashlib.sha256(data).hexdigest() not in claims
 
 
@@ -59,6 +81,7 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
     sources = pkg.table(listed.resource) if listed else None
     if listed is not None and sources is not None and listed.archive in sources.frame.columns:
         frame = typed_table(sources).frame
+        declared_paths = _by_path(pkg)
         blank = [None] * len(frame)
         column = {
             name: frame[name].tolist() if name in frame.columns else blank
@@ -73,7 +96,7 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
         )
         for row, (path, sha256, size) in enumerate(rows):
             recorded[str(path)] = {"row": row, "sha256": sha256, "bytes": size}
-            if isinstance(path, str) and not any(r.get("path") == path for r in pkg.resources):
+            if isinstance(path, str) and path not in declared_paths:
                 yield finding(
                     "archive-undeclared",
                     sources.path,
@@ -151,8 +174,12 @@ def _descriptor_line(pkg: Package, needle: str) -> int | None:
     return pkg.descriptor_text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
+_QUOTE_BATCH = 1 << 18
+
+
 def check_quotes(pkg: Package) -> Iterator[Finding]:
     """Every quoted passage is in its source's archived text, starting at its stated line."""
+    import numpy as np
     import pandas as pd
 
     texts = source_texts(pkg)
@@ -162,18 +189,31 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         if table is None or column not in table.frame.columns or quoted.source not in table.frame.columns:
             continue
         frame = typed_table(table).frame
-        stated_lines = (
-            frame[line_column].tolist() if line_column and line_column in frame.columns else [None] * len(frame)
-        )
+        stated = frame[line_column] if line_column and line_column in frame.columns else None
+        # The common case, found where the row says, is settled for all rows at once; only
+        # the rows it leaves are searched for, one by one.
+        settled = np.zeros(len(frame), dtype=bool)
+        # In slices of rows, so that the row-sized arrays and DuckDB's join stay small at any size.
+        for start in range(0, len(frame), _QUOTE_BATCH):
+            rows = slice(start, start + _QUOTE_BATCH)
+            settled[rows] = _at_stated_lines(
+                source_index(pkg),
+                frame[quoted.source].iloc[rows],
+                frame[column].iloc[rows],
+                stated.iloc[rows] if stated is not None else None,
+            )
         searched: dict[tuple[str, str], list[int]] = {}  # the same words in the same source are found once
-        rows = zip(frame[quoted.source].tolist(), frame[column].tolist(), stated_lines, strict=True)
-        for row, (source_id, words, stated) in enumerate(rows):
+        open_rows = (
+            ~settled & frame[quoted.source].notna().to_numpy(dtype=bool) & frame[column].notna().to_numpy(dtype=bool)
+        )
+        for row in np.flatnonzero(open_rows).tolist():
+            source_id: Any = frame[quoted.source].iat[row]
+            words: Any = frame[column].iat[row]
             text = texts.get(source_id) if isinstance(source_id, str) else None
             if text is None or not isinstance(words, str):
                 continue
-            has_line = stated is not None and not pd.isna(stated)
-            if has_line and text.starts_at(words, int(stated)):
-                continue  # the common case: found where the row says, without scanning the text
+            line: Any = stated.iat[row] if stated is not None else None
+            has_line = line is not None and not pd.isna(line)
             key = (source_id, words)
             if key not in searched:
                 searched[key] = text.find_lines(words)
@@ -187,14 +227,105 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
                     f"{_clip(words)!r} is not in the archived text of {source_id}",
                 )
                 continue
-            if has_line and int(stated) not in found:
+            if has_line and int(line) not in found:
                 yield finding(
                     "quote-wrong-line",
                     table.path,
                     table.line(row),
                     line_column,
-                    f"the words start at line {', '.join(map(str, found))} of {source_id}, not line {int(stated)}",
+                    f"the words start at line {', '.join(map(str, found))} of {source_id}, not line {int(line)}",
                 )
+
+
+def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any) -> Any:
+    """Per row, True when its folded quote starts on its stated line of its source (SourceText.starts_at),
+    or, for a row that states no line, when it is anywhere in the source (SourceText.find_lines).
+
+    Arrow folds the quotes and numpy finds each row's line in an index of every source's
+    line starts; the substring test itself runs in DuckDB, because Arrow compute has no
+    element-wise search of one column in another (find_substring takes a single pattern).
+    Measured at 1,000,000 rows: about 1 s, where starts_at row by row took 3.2 s.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    settled = np.zeros(len(sources), dtype=bool)
+    if not index.ids or not len(sources):
+        return settled
+    source_at = (
+        pc.index_in(pa.array(sources, type=pa.large_string()), value_set=pa.array(index.ids, type=pa.large_string()))
+        .fill_null(-1)
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64)
+    )
+    needles = normalise_all(pa.array(quotes, type=pa.large_string()))
+    size = pc.utf8_length(needles).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    known = (source_at >= 0) & (size > 0)
+    if stated is None:
+        lines = np.full(len(sources), np.nan)
+    else:
+        lines = pd.to_numeric(stated, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    unstated = known & np.isnan(lines)
+    whole = np.nan_to_num(lines, nan=-1.0)
+    on_line = known & (whole >= 0) & (whole < 2**31) & (whole == np.trunc(whole))
+    wanted = np.where(on_line, source_at << 32 | np.where(on_line, whole, 0).astype(np.int64), -1)
+    keys = index.keys
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    on_line &= (keys[at] == wanted) if len(keys) else False
+    rows = np.flatnonzero(on_line | unstated)
+    if not len(rows):
+        return settled
+    # A window per stated line, with as much of what follows as its longest quote reaches;
+    # then one per source, whole, for the rows that state no line.
+    reach = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(reach, at[on_line], size[on_line])
+    referenced = np.flatnonzero(reach)
+    windows: list[str] = []
+    lasts: list[int] = []
+    for position, length in zip(referenced.tolist(), reach[referenced].tolist(), strict=True):
+        text, last = index.window(position, length)
+        windows.append(text)
+        lasts.append(last)
+    wholes = np.unique(source_at[unstated]).tolist()
+    for owner in wholes:
+        windows.append(index.texts[owner].folded)
+        lasts.append(len(index.texts[owner].folded))
+    window = np.where(
+        on_line,
+        np.searchsorted(referenced, at),
+        len(referenced) + np.searchsorted(np.array(wholes, dtype=np.int64), source_at),
+    )
+    unsettled = _not_in_windows(
+        pa.table(
+            {
+                "row": rows,
+                "window": window[rows],
+                # Every row is judged, usually: then the folded column serves as it is, not copied.
+                "needle": needles if len(rows) == len(needles) else pc.take(needles, pa.array(rows)),
+                "size": size[rows],
+            }
+        ),
+        pa.table({"window": np.arange(len(windows)), "text": windows, "last": lasts, "size": list(map(len, windows))}),
+    )
+    settled[rows] = True
+    settled[unsettled] = False
+    return settled
+
+
+def _not_in_windows(rows: Any, windows: Any) -> Any:
+    """Rows whose needle does not start in its window within ``last`` characters of its start.
+
+    contains is cheap; instr (which counts characters up to the match) runs only where the
+    window runs on far enough past ``last`` to hold a match that starts too late.
+    """
+    return selected_rows(
+        "SELECT r.row FROM quote_rows r JOIN quote_windows w ON r.window = w.window "
+        "WHERE NOT contains(w.text, r.needle) OR "
+        "CASE WHEN w.size <= w.last + r.size THEN false ELSE instr(w.text, r.needle) > w.last + 1 END",
+        {"quote_rows": rows, "quote_windows": windows},
+    )
 
 
 def _clip(text: str, size: int = 60) -> str:
@@ -203,7 +334,7 @@ def _clip(text: str, size: int = 60) -> str:
 
 def check_figures(pkg: Package) -> Iterator[Finding]:
     """Every figure's number is printed in its own quote, in digits or in words."""
-    import pandas as pd
+    import numpy as np
 
     for figured in pkg.declarations.figures:
         number_column, words_column = figured.value, figured.quote
@@ -211,9 +342,13 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
         if table is None or not {number_column, words_column} <= set(table.frame.columns):
             continue
         frame = typed_table(table).frame
-        rows = zip(frame[number_column].tolist(), frame[words_column].tolist(), strict=True)
-        for row, (number, words) in enumerate(rows):
-            if number is None or pd.isna(number) or not isinstance(words, str):
+        numbers, quotes = frame[number_column], frame[words_column]
+        judged = numbers.notna().to_numpy(dtype=bool) & quotes.notna().to_numpy(dtype=bool)
+        open_rows = judged & ~_printed_plainly(numbers, quotes, judged)
+        for row in np.flatnonzero(open_rows).tolist():
+            number: Any = numbers.iat[row]
+            words: Any = quotes.iat[row]
+            if not isinstance(words, str):
                 continue
             if not printed_in(float(number), words):
                 yield finding(
@@ -223,6 +358,43 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
                     number_column,
                     f"{float(number):g} is not printed in its quote {_clip(words)!r}",
                 )
+
+
+def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
+    """Per row, True when its whole number stands in its quote in digits, as 1665 or 1,665, or
+    100, 1000 or a million as the word hundred(s), thousand(s) or million(s), between spaces
+    (or the ends, or -;:!?) ): cases where printed_in is surely true.
+
+    The test runs for all rows at once in DuckDB (format writes the thousands separators,
+    contains tests each row against its own quote); every other row is left to printed_in.
+    A quote that says 'half' or '½' anywhere is left to it too, since '4 and a half' is not 4.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = numbers.astype("float64").to_numpy(na_value=np.nan)
+    whole = judged & (np.nan_to_num(values, nan=-1.0) >= 0) & (values < 1e15)
+    whole &= np.trunc(np.nan_to_num(values)) == np.nan_to_num(values)
+    rows = np.flatnonzero(whole)
+    plain = np.zeros(len(values), dtype=bool)
+    if not len(rows) or not pd.api.types.is_string_dtype(quotes.dtype):
+        return plain
+    texts = pc.take(pa.array(quotes, type=pa.large_string()), pa.array(rows))
+    found = selected_rows(
+        "WITH padded AS (SELECT row, n, quote, "
+        "' ' || regexp_replace(quote, '[-;:!?)]', ' ', 'g') || ' ' AS spaced FROM figures), "
+        "scaled AS (SELECT *, CASE n WHEN 100 THEN 'hundred' WHEN 1000 THEN 'thousand' "
+        "WHEN 1000000 THEN 'million' END AS scale FROM padded) "
+        "SELECT row FROM scaled WHERE NOT (quote ILIKE '%half%' OR contains(quote, '½')) "
+        "AND (contains(spaced, ' ' || n::VARCHAR || ' ') OR contains(spaced, ' ' || format('{:,}', n) || ' ') "
+        "OR (scale IS NOT NULL AND (contains(lower(spaced), ' ' || scale || ' ') "
+        "OR contains(lower(spaced), ' ' || scale || 's '))))",
+        {"figures": pa.table({"row": rows, "n": values[rows].astype(np.int64), "quote": texts})},
+    )
+    plain[found] = True
+    return plain
 
 
 def check_people(pkg: Package) -> Iterator[Finding]:

@@ -13,7 +13,8 @@ from typing import Any
 
 from validate.declarations import read_declarations
 from validate.findings import finding
-from validate.loading.csv_read import CONTROL, parse_csv, report_control_characters
+from validate.loading.byte_scans import has_control_byte
+from validate.loading.csv_read import parse_csv, report_control_characters
 from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file, read_json, read_yaml
 from validate.loading.header import match_header
@@ -160,6 +161,6 @@ def load_table(
     if not dialect.header:
         header = positional_header(schema, len(header))
     frame, names = match_header(header, raw, schema, path, pkg)
-    if CONTROL.search(data):
+    if has_control_byte(data):
         report_control_characters(raw, lines, names, path, pkg)
     pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)

@@ -37,6 +37,12 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
         ragged.append(row)
         return "skip"
 
+    # Every column as large_string, the type pandas' str columns hold: no type inference,
+    # no second read, no cast copy. Columns are named f0, f1, ... and a name past the last
+    # column is ignored, so the first line's delimiters (an upper bound, unless a quoted
+    # header cell spans lines) say how many to name.
+    first_line = data[: data.find(b"\n")] if b"\n" in data else data
+    width = first_line.count(dialect.delimiter.encode("utf-8")) + 1
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -45,7 +51,7 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
             convert_options=pacsv.ConvertOptions(
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
-                column_types={},
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
                 auto_dict_encode=False,
             ),
         )
@@ -54,14 +60,14 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
     if ragged or table.num_rows == 0:
         return None
     # Arrow infers types; the checks want the cells exactly as written.
-    columns = [c if pa.types.is_string(c.type) else None for c in table.columns]
+    columns = [c if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else None for c in table.columns]
     if any(c is None for c in columns):
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, **syntax),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in table.column_names},
+                column_types={n: pa.large_string() for n in table.column_names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

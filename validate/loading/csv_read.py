@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from validate.findings import finding
+from validate.loading.byte_scans import check_utf8, first_long_line
 from validate.loading.csv_exact import parse_exact
 from validate.loading.csv_fast import Parsed, parse_fast
 from validate.loading.dialect import Dialect
@@ -41,7 +42,7 @@ def parse_csv(
         )
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        data.decode("utf-8")
+        check_utf8(data)
     except UnicodeDecodeError as error:
         pkg.findings.append(
             finding(
@@ -86,23 +87,20 @@ def _undecodable_column(data: bytes, dialect: Dialect) -> str | None:
 
 def _line_too_long(data: bytes, path: str, options: Options, pkg: Package) -> bool:
     """True, with a finding at the first such line, when a line is over the limit."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end == -1 else end
-        if end - start > options.max_line_bytes:
-            pkg.findings.append(
-                finding(
-                    "line-too-long",
-                    path,
-                    line_of_offset(data, start),
-                    None,
-                    f"line is {end - start} bytes; the limit is {options.max_line_bytes}",
-                )
-            )
-            return True
-        start = end + 1
-    return False
+    found = first_long_line(data, options.max_line_bytes)
+    if found is None:
+        return False
+    start, length = found
+    pkg.findings.append(
+        finding(
+            "line-too-long",
+            path,
+            line_of_offset(data, start),
+            None,
+            f"line is {length} bytes; the limit is {options.max_line_bytes}",
+        )
+    )
+    return True
 
 
 def _normalise_line_endings(data: bytes, path: str, pkg: Package, dialect: Dialect, lf_only: bool) -> bytes:

@@ -1,0 +1,154 @@
+"""The vectorised text helpers agree with the row-by-row ones they replace on the hot path."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validate.text import WHITESPACE, SourceText, normalise, normalise_all, source_texts_of
+
+# Characters that normalise folds or splits on, mixed with plain ones, so examples hit every branch.
+_SPECIAL = "\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_ALPHABET = st.sampled_from(list(_SPECIAL + WHITESPACE + "ab ,.'\"-é😀"))
+
+
+def test_whitespace_is_what_str_split_splits_on() -> None:
+    """The Arrow folding's whitespace class is exactly Python's str.isspace."""
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+# Each example compiles Arrow's regular expressions afresh: slow, so no deadline.
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_ALPHABET, max_size=12), st.text(max_size=8)), max_size=20))
+def test_normalise_all_is_normalise_per_cell(cells: list[str | None]) -> None:
+    """Folding a column in Arrow gives what normalise gives cell by cell; nulls stay null."""
+    expected = [None if c is None else normalise(c) for c in cells]
+    assert normalise_all(pa.array(cells, type=pa.large_string())).to_pylist() == expected
+    halves = pa.chunked_array([cells[: len(cells) // 2], cells[len(cells) // 2 :]], type=pa.large_string())
+    assert normalise_all(halves).to_pylist() == expected
+
+
+def _folded_line_by_line(text: str) -> tuple[str, list[int], list[int]]:
+    """What SourceText held when it folded a text one line at a time in Python."""
+    parts: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        folded = normalise(line)
+        if folded:
+            starts.append(offset)
+            numbers.append(number)
+            parts.append(folded)
+            offset += len(folded) + 1
+    return " ".join(parts), starts, numbers
+
+
+@settings(deadline=None)
+@given(st.dictionaries(st.text(max_size=3), st.text(_ALPHABET, max_size=40), max_size=4))
+def test_source_texts_of_folds_as_line_by_line(texts: dict[str, str]) -> None:
+    """Texts folded together in Arrow read exactly as each folded line by line in Python."""
+    together = source_texts_of(texts)
+    for key, text in texts.items():
+        for folded in (together[key], SourceText(text)):
+            assert (folded.folded, folded.line_starts.tolist(), folded.line_numbers.tolist()) == (
+                _folded_line_by_line(text)
+            )
+
+
+# Pieces of quotes around a number: separators the fast path trusts and ones it must not.
+_AROUND = st.sampled_from(
+    ["", " ", "-", ";", ")", ".", ",", "a", "½", " and a half", "-and-a-half", "0", ",000", "(", "'"]
+)
+_WORDS = st.sampled_from(["", "arrests", "hundreds", "Thousand", "million", "half", "four", "twenty-one"])
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 2_000_000), st.sampled_from([100.0, 1000.0, 1e6, 4.5, -3.0])),
+            _AROUND,
+            st.booleans(),
+            _AROUND,
+            _WORDS,
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_printed_plainly_only_where_printed_in(cases: list[tuple[float, str, bool, str, str]]) -> None:
+    """Every row the vectorised figure test accepts, printed_in accepts too."""
+    import pandas as pd
+
+    from validate.checks.provenance import _printed_plainly
+    from validate.numbers import printed_in
+
+    numbers = pd.Series([float(n) for n, *_ in cases], dtype="float64")
+    quotes = pd.Series(
+        [
+            f"made {before}{f'{int(n):,}' if commas and n >= 0 else int(n)}{after} {words}"
+            for n, before, commas, after, words in cases
+        ],
+        dtype="str",
+    )
+    plain = _printed_plainly(numbers, quotes, numbers.notna().to_numpy())
+    for accepted, number, quote in zip(plain.tolist(), numbers.tolist(), quotes.tolist(), strict=True):
+        assert not accepted or printed_in(number, quote), (number, quote)
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(st.sampled_from("0123456789-+x"), max_size=11), min_size=1, max_size=20))
+def test_impossible_partial_dates_match_partial_date_exists(cells: list[str]) -> None:
+    """The numpy reading of partial dates flags exactly the cells partial_date_exists rejects."""
+    import pandas as pd
+
+    from validate.typed import _impossible_partial_dates, partial_date_exists
+
+    flagged = _impossible_partial_dates(pd.Series(cells, dtype="str")).tolist()
+    assert flagged == [not partial_date_exists(c) for c in cells]
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(st.sampled_from("0123456789-+.eE x"), max_size=8), min_size=1, max_size=20), st.booleans())
+def test_numbers_read_as_to_numeric_reads_them(cells: list[str], integer: bool) -> None:
+    """Arrow's cast reads numeric cells as pandas' to_numeric does, and flags the same cells."""
+    import pandas as pd
+
+    from validate.typed import _INTEGER, _NUMBER, BadCell, _read_column
+
+    raw = pd.Series(cells, dtype="str")
+    absent = raw.isin([""])
+    kind = "integer" if integer else "number"
+    bad: list[BadCell] = []
+    got = _read_column(raw, absent, {"name": "n", "type": kind}, bad)
+    pattern = _INTEGER if integer else _NUMBER
+    expected = pd.to_numeric(raw.where(~absent & raw.str.match(pattern)), errors="coerce")
+    expected = expected.astype("Int64") if integer else expected.astype("float64")
+    pd.testing.assert_series_equal(got, expected)
+    assert [b.row for b in bad] == [i for i, c in enumerate(cells) if c and not pd.Series([c]).str.match(pattern)[0]]
+
+
+@settings(deadline=None)
+@given(st.binary(max_size=60), st.integers(1, 8), st.integers(1, 16))
+def test_byte_scans_match_the_regex_and_the_line_loop(data: bytes, limit: int, chunk: int) -> None:
+    """The numpy scans of a file's bytes agree with the regex and the line-by-line loop they replace."""
+    from validate.loading import byte_scans
+    from validate.loading.csv_read import CONTROL
+
+    byte_scans._CHUNK, saved = chunk, byte_scans._CHUNK
+    try:
+        assert byte_scans.has_control_byte(data) == (CONTROL.search(data) is not None)
+        expected = None
+        start = 0
+        while start < len(data):
+            end = data.find(b"\n", start)
+            end = len(data) if end == -1 else end
+            if end - start > limit:
+                expected = (start, end - start)
+                break
+            start = end + 1
+        assert byte_scans.first_long_line(data, limit) == expected
+    finally:
+        byte_scans._CHUNK = saved
