@@ -40,12 +40,11 @@ from validate.coverage import (
     _frame,
     _present,
     _text,
-    printed_lines,
 )
 from validate.model import Package
 from validate.numbers import DIGIT_NUMBER, WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
-from validate.text import fold_marks
+from validate.text import fold_marks_all
 
 
 def gaps(package: Package) -> Coverage:
@@ -69,10 +68,13 @@ def gaps(package: Package) -> Coverage:
     for exclusion in _exclusions(package, unread):
         exclusions[exclusion.source_id].append(exclusion)
 
-    raw = {source_id: printed_lines(package, archives[source_id]) for source_id in ids}
-    lines = _lines(raw)
-    numbers = _numbers(raw, lines)
-    placed = _place_quotes(rows, lines)
+    bodies = {source_id: package.files[archives[source_id]].decode("utf-8") for source_id in ids}
+    lines = _lines(bodies)
+    numbers = _numbers(bodies, lines)
+    usable = rows[rows["usable"]]
+    placed = _place(usable[["src", "ln"]], usable["quote"], lines).assign(
+        fig=usable["fig"].to_numpy(), value=usable["value"].to_numpy()
+    )
     # Candidates: numbers of the row's value on its line, inside its quote's first occurrence.
     pairs = placed.merge(numbers, on=["src", "ln", "value"], how="inner")
     pairs = pairs[(pairs["start"] >= pairs["qpos"]) & (pairs["end"] <= pairs["qpos"] + pairs["qlen"])]
@@ -80,15 +82,25 @@ def gaps(package: Package) -> Coverage:
     # A source is read exactly, whole, when a row of it may look beyond its own line.
     astray = (placed["qpos"] < 0) | (placed["candidates"] == 0)
     whole = set(placed.loc[astray, "src"].tolist()) | set(rows.loc[~rows["usable"], "src"].tolist())
-    # A line is settled when each of its rows has one candidate and they claim all its numbers.
+    # A line is settled when each of its rows has one candidate, each exclusion is printed there
+    # once and holds a number, and together they account for all its numbers.
     single = (placed["candidates"] == 1) & placed["once"]
     unsettled = set(zip(placed.loc[~single, "src"].tolist(), placed.loc[~single, "ln"].tolist(), strict=True))
-    claimed = pairs.loc[pairs["fig"].isin(placed.loc[single, "fig"]), "nid"].unique()
-    open_numbers = numbers[~numbers["nid"].isin(claimed)]
+    claimed = [pairs.loc[pairs["fig"].isin(placed.loc[single, "fig"]), "nid"].to_numpy()]
+    listed = [
+        (index[x.source_id], x.line, x.words) for items in exclusions.values() for x in items if x.source_id in index
+    ]
+    if listed:
+        spots = pd.DataFrame(listed, columns=["src", "ln", "words"])
+        held = _place(spots[["src", "ln"]], spots["words"], lines).assign(xid=np.arange(len(spots)))
+        inside = held.merge(numbers, on=["src", "ln"], how="inner")
+        inside = inside[(inside["start"] >= inside["qpos"]) & (inside["end"] <= inside["qpos"] + inside["qlen"])]
+        counts = inside.groupby("xid").size().reindex(held["xid"], fill_value=0).to_numpy()
+        good = held["once"].to_numpy() & (held["qpos"].to_numpy() >= 0) & (counts > 0)
+        unsettled |= set(zip(held.loc[~good, "src"].tolist(), held.loc[~good, "ln"].tolist(), strict=True))
+        claimed.append(inside.loc[inside["xid"].isin(held.loc[good, "xid"]), "nid"].to_numpy())
+    open_numbers = numbers[~numbers["nid"].isin(np.concatenate(claimed))]
     unsettled |= set(zip(open_numbers["src"].tolist(), open_numbers["ln"].tolist(), strict=True))
-    for source_id, items in exclusions.items():
-        if source_id in index:
-            unsettled |= {(index[source_id], item.line) for item in items}
 
     by_source: dict[int, list[int]] = defaultdict(list)
     for src, ln in sorted(unsettled):
@@ -105,7 +117,10 @@ def gaps(package: Package) -> Coverage:
     stale: list[StaleExclusion] = []
     unmatched: list[UnmatchedFigure] = []
     for src, source_id in enumerate(ids):
-        text, printed_text = texts[source_id], raw[source_id]
+        if src not in whole and src not in by_source:
+            sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), ())
+            continue
+        text, printed_text = texts[source_id], bodies[source_id].split("\n")
         if src in whole:
             printed = scan("\n".join(printed_text))
         else:
@@ -113,7 +128,10 @@ def gaps(package: Package) -> Coverage:
         ordered = [figure for _, _, figure in sorted(figures.get(src, []), key=lambda item: item[:2])]
         covered, strays = _cover(printed, ordered, text, printed_text)
         unmatched += strays
-        excluded, unused = _exclude(printed, exclusions.get(source_id, []), printed_text)
+        listing = exclusions.get(source_id, [])
+        if src not in whole:  # an exclusion on a settled line holds a number there: not stale
+            listing = [x for x in listing if (src, x.line) in unsettled]
+        excluded, unused = _exclude(printed, listing, printed_text)
         stale += unused
         accounted = tuple(
             Accounted(
@@ -132,23 +150,35 @@ def _scan(lines: list[str], line: int) -> list[PrintedNumber]:
     return scan_line(lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(lines) else []
 
 
-def _lines(texts: dict[str, list[str]]) -> Any:
-    """Every line of every text: source index, line number, raw and folded text, and whether it may
-    hold a number word."""
+def _lines(texts: dict[str, str]) -> Any:
+    """Every line of every text, as an Arrow table: source index, line number, the line as printed
+    and folded, whether it may hold a number word, and whether it is ASCII."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = [line for text in texts.values() for line in text]
-    src = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) for t in texts.values()])
-    ln = np.concatenate([np.arange(1, len(t) + 1, dtype=np.int64) for t in texts.values()] or [np.array([], np.int64)])
-    words = pc.match_substring_regex(pa.array(raw, pa.string()), WORD_START).to_numpy(zero_copy_only=False)
-    folded = fold_marks("\n".join(raw)).split("\n") if raw else []
-    return pd.DataFrame({"src": src, "ln": ln, "raw": raw, "folded": folded, "words": words})
+    bodies = list(texts.values())
+    counts = np.array([body.count("\n") + 1 for body in bodies], dtype=np.int64)
+    src = np.repeat(np.arange(len(bodies), dtype=np.int64), counts)
+    firsts = np.repeat(np.cumsum(counts) - counts, counts)
+    ln = np.arange(int(counts.sum()), dtype=np.int64) - firsts + 1
+    if bodies:
+        raw = pc.list_flatten(pc.split_pattern(pa.array(["\n".join(bodies)], pa.large_string()), "\n"))
+    else:
+        raw = pa.array([], pa.large_string())
+    return pa.table(
+        {
+            "src": src,
+            "ln": ln,
+            "raw": raw,
+            "folded": fold_marks_all(raw),
+            "words": pc.match_substring_regex(raw, WORD_START),
+            "ascii": pc.string_is_ascii(raw),
+        }
+    )
 
 
-def _numbers(texts: dict[str, list[str]], lines: Any) -> Any:
+def _numbers(texts: dict[str, str], lines: Any) -> Any:
     """Every printed number: source index, line, start and end in the line, value, and an id.
 
     Digits are read from each whole text with DIGIT_NUMBER's split (C, no match objects). Number
@@ -158,8 +188,20 @@ def _numbers(texts: dict[str, list[str]], lines: Any) -> Any:
     """
     import numpy as np
     import pandas as pd
+    import pyarrow.compute as pc
 
-    frames = [_digits(src, text) for src, text in enumerate(texts.values())]
+    # Where each line starts in its text: the lengths of the lines before it, per source.
+    sizes = pc.utf8_length(lines["raw"]).to_numpy().astype(np.int64) + 1
+    src_of = lines["src"].to_numpy()
+    ends = np.cumsum(sizes)
+    first = np.searchsorted(src_of, np.arange(len(texts)), side="left")
+    starts = (
+        ends - sizes - np.repeat((ends - sizes)[first] if len(first) else first, np.diff(np.append(first, len(src_of))))
+    )
+    frames = [
+        _digits(src, text, starts[first[src] : first[src + 1] if src + 1 < len(first) else len(src_of)])
+        for src, text in enumerate(texts.values())
+    ]
     digits = pd.concat(frames, ignore_index=True) if frames else _empty_numbers()
     words, exact = _words(lines)
     keys = ["src", "ln"]
@@ -172,8 +214,13 @@ def _numbers(texts: dict[str, list[str]], lines: Any) -> Any:
         marks = pd.MultiIndex.from_tuples(sorted(exact), names=keys)
         digits = digits[~pd.MultiIndex.from_frame(digits[keys]).isin(marks)]
         words = words[~pd.MultiIndex.from_frame(words[keys]).isin(marks)] if len(words) else words
+        split: dict[int, list[str]] = {}
         texts_list = list(texts.values())
-        read = [(src, ln, n.start, n.end, n.value) for src, ln in sorted(exact) for n in _scan(texts_list[src], ln)]
+        read = [
+            (src, ln, n.start, n.end, n.value)
+            for src, ln in sorted(exact)
+            for n in _scan(split.setdefault(src, texts_list[src].split("\n")), ln)
+        ]
         exact_frame = pd.DataFrame(read, columns=["src", "ln", "start", "end", "value"]) if read else _empty_numbers()
     else:
         exact_frame = _empty_numbers()
@@ -188,14 +235,14 @@ def _empty_numbers() -> Any:
     return pd.DataFrame({"src": [], "ln": [], "start": [], "end": [], "value": []})
 
 
-def _digits(src: int, text: list[str]) -> Any:
+def _digits(src: int, text: str, line_starts: Any) -> Any:
     """The digit numbers of one text, located by the lengths of the pieces DIGIT_NUMBER splits it into."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = DIGIT_NUMBER.split("\n".join(text))  # [text, digits, half, text, digits, half, ..., text]
+    parts = DIGIT_NUMBER.split(text)  # [text, digits, half, text, digits, half, ..., text]
     if len(parts) == 1:
         return _empty_numbers()
     sizes = np.fromiter(map(len, (part or "" for part in parts)), dtype=np.int64, count=len(parts))
@@ -205,7 +252,6 @@ def _digits(src: int, text: list[str]) -> Any:
     stops = ends[digits_at + 1]  # the span runs on over 'and a half' or '½'
     halves = sizes[digits_at + 1] > 0
     values = pc.cast(pc.replace_substring(pa.array(parts[1::3], pa.string()), ",", ""), pa.float64()).to_numpy()
-    line_starts = np.cumsum([0] + [len(line) + 1 for line in text[:-1]])
     line = np.searchsorted(line_starts, starts, side="right") - 1
     return pd.DataFrame(
         {
@@ -222,16 +268,12 @@ def _words(lines: Any) -> tuple[Any, set[tuple[int, int]]]:
     """Number words of the lines that may hold one, located; and the lines left to the exact scanner."""
     import duckdb
     import pandas as pd
+    import pyarrow.compute as pc
 
-    candidates = lines[lines["words"]]
-    if not len(candidates):
-        return _empty_numbers(), set()
-    ascii_only = candidates["raw"].map(str.isascii).to_numpy()
-    exact = set(
-        zip(candidates.loc[~ascii_only, "src"].tolist(), candidates.loc[~ascii_only, "ln"].tolist(), strict=True)
-    )
-    plain = candidates.loc[ascii_only, ["src", "ln", "raw"]]
-    if not len(plain):
+    others = lines.filter(pc.and_(lines["words"], pc.invert(lines["ascii"])))
+    exact = set(zip(others["src"].to_pylist(), others["ln"].to_pylist(), strict=True))
+    plain = lines.filter(pc.and_(lines["words"], lines["ascii"])).select(["src", "ln", "raw"])
+    if not plain.num_rows:
         return _empty_numbers(), exact
     connection = duckdb.connect()
     try:
@@ -285,7 +327,7 @@ def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> Any:
                     "src": src[pos],
                     "ln": line.iloc[pos].astype("int64").to_numpy(),
                     "value": value.iloc[pos].to_numpy(),
-                    "quote": quote.iloc[pos].astype(object).to_numpy(),
+                    "quote": quote.iloc[pos].reset_index(drop=True),
                     "entry": np.full(len(pos), entry, dtype=np.int64),
                     "row": pos.astype(np.int64),
                 }
@@ -299,50 +341,52 @@ def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> Any:
     return rows.assign(fig=np.arange(len(rows)), usable=usable)
 
 
-def _place_quotes(rows: Any, lines: Any) -> Any:
-    """Each usable row's folded quote in its stated line: first offset (-1 when absent), length, and
-    whether that is its only occurrence, found for all rows in one DuckDB query."""
+def _place(keys: Any, words: Any, lines: Any) -> Any:
+    """Where each of the words (folded) is in its line, for all of them in one DuckDB query over
+    Arrow tables: source index, line, first offset (-1 when absent), length, and whether that is
+    the only occurrence. Rows come back in the order given."""
     import duckdb
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
-    usable = rows[rows["usable"]]
-    if not len(usable) or not len(lines):
-        empty = pd.DataFrame({"fig": [], "qpos": [], "qlen": [], "once": []}).astype({"once": bool})
-        return empty.astype({"fig": "int64", "qpos": "int64", "qlen": "int64"}).merge(
-            rows[["fig", "src", "ln", "value"]], on="fig"
+    if not len(keys):
+        return pd.DataFrame({"src": [], "ln": [], "qpos": [], "qlen": [], "once": []}).astype(
+            {"src": "int64", "ln": "int64", "qpos": "int64", "qlen": "int64", "once": bool}
         )
-    quotes = usable["quote"].tolist()
-    joined = "\x00".join(quotes)
-    if not quotes:
-        folded: list[str] = []
-    elif joined.count("\x00") != len(quotes) - 1:
-        folded = [fold_marks(q) for q in quotes]  # a quote holds the separator: fold each alone
-    else:
-        folded = fold_marks(joined).split("\x00")
-    frame = pd.DataFrame(
+    size = int(lines["ln"].to_numpy().max(initial=0)) + 1
+    items = pa.table(
         {
-            "fig": usable["fig"].to_numpy(),
-            "src": usable["src"].to_numpy(),
-            "ln": usable["ln"].to_numpy(),
-            "quote": folded,
+            "i": np.arange(len(keys), dtype=np.int64),
+            "k": keys["src"].to_numpy().astype(np.int64) * size + keys["ln"].to_numpy().astype(np.int64),
+            "w": fold_marks_all(pa.array(words, pa.large_string())),
         }
     )
-    text = lines[["src", "ln", "folded"]]
+    text = pa.table(
+        {
+            "k": pc_key(lines, size),
+            "t": lines["folded"],
+        }
+    )
     connection = duckdb.connect()
     try:
-        connection.register("figs", frame)
-        connection.register("lines", text)
+        connection.register("items", items)
+        connection.register("text", text)
         placed = connection.execute(
             """
-            select f.fig, coalesce(instr(l.folded, f.quote), 0) - 1 as qpos, length(f.quote) as qlen,
-                   coalesce(instr(substr(l.folded, instr(l.folded, f.quote) + 1), f.quote), 0) = 0 as once
-            from figs f left join lines l on f.src = l.src and f.ln = l.ln
+            select coalesce(instr(t.t, items.w), 0) - 1 as qpos, length(items.w) as qlen,
+                   coalesce(instr(substr(t.t, instr(t.t, items.w) + 1), items.w), 0) = 0 as once
+            from items left join text t on items.k = t.k order by items.i
             """
         ).df()
     finally:
         connection.close()
-    placed = placed.merge(rows[["fig", "src", "ln", "value"]], on="fig")
-    return placed.sort_values("fig", kind="stable").reset_index(drop=True)
+    return placed.assign(src=keys["src"].to_numpy(), ln=keys["ln"].to_numpy())
+
+
+def pc_key(lines: Any, size: int) -> Any:
+    """One integer key per line: source index times size plus line number."""
+    return lines["src"].to_numpy() * size + lines["ln"].to_numpy()
 
 
 def _figures_at(package: Package, wanted: Any) -> list[tuple[int, int, int, _Figure]]:

@@ -59,6 +59,26 @@ def fold_marks(text: str) -> str:
     return data.decode("utf-8")
 
 
+def fold_marks_all(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """fold_marks over an Arrow string column in C: the same character for character fold."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    plain = pc.string_is_ascii(texts).fill_null(True)
+    if pc.all(plain).as_py() is not False:
+        return texts  # the marks are not ASCII
+    other = pc.invert(plain)
+    marked = pc.filter(texts, other)  # only the cells that may hold a mark are rewritten
+    targets: dict[str, str] = {}
+    for source, target in _TRANSLATE.items():
+        targets[str(target)] = targets.get(str(target), "") + chr(source)
+    for target, sources in targets.items():
+        marked = pc.replace_substring_regex(marked, pattern=f"[{re.escape(sources)}]", replacement=target)
+    return pc.replace_with_mask(texts, other, marked)
+
+
 def normalise(text: str) -> str:
     """Fold quote marks, dashes and runs of whitespace so copy-edits do not hide a match."""
     return " ".join(text.translate(_TRANSLATE).split())
