@@ -353,11 +353,7 @@ def coverage(package: Package) -> Coverage:
 
     texts = source_texts(package)
     archives = _archives(package)
-    unread = [
-        ".".join(map(str, where[1:]))
-        for where, _ in package.declarations.problems
-        if len(where) > 1 and where[1] in SECTIONS
-    ]
+    unread = unread_sections(package)
     figures: dict[str, list[_Figure]] = defaultdict(list)
     for figure in _figures(package, unread):
         figures[figure.source_id].append(figure)
@@ -374,17 +370,34 @@ def coverage(package: Package) -> Coverage:
         unmatched += astray
         excluded, unused = _exclude(numbers, exclusions[source_id], lines)
         stale += unused
-        accounted = tuple(
-            Accounted(
-                number,
-                covered_by=covered.get(index),
-                excluded_by=None if index in covered or index not in excluded else excluded[index].row,
-                reason=None if index in covered or index not in excluded else excluded[index].reason,
-            )
-            for index, number in enumerate(numbers)
+        sources[source_id] = SourceCoverage(
+            source_id, archives.get(source_id, source_id), account(numbers, covered, excluded)
         )
-        sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), accounted)
     return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
+
+
+def unread_sections(package: Package) -> list[str]:
+    """Declared coverage or exclusions that could not be read, as 'section.index' paths."""
+    return [
+        ".".join(map(str, where[1:]))
+        for where, _ in package.declarations.problems
+        if len(where) > 1 and where[1] in SECTIONS
+    ]
+
+
+def account(
+    numbers: list[PrintedNumber], covered: dict[int, RowRef], excluded: dict[int, _Exclusion]
+) -> tuple[Accounted, ...]:
+    """Each printed number with the row covering it, else the exclusion listing it, else nothing."""
+    return tuple(
+        Accounted(
+            number,
+            covered_by=covered.get(index),
+            excluded_by=None if index in covered or index not in excluded else excluded[index].row,
+            reason=None if index in covered or index not in excluded else excluded[index].reason,
+        )
+        for index, number in enumerate(numbers)
+    )
 
 
 def source_coverage(package: Package, source_id: str) -> SourceCoverage | None:

@@ -24,8 +24,6 @@ from collections import defaultdict
 from typing import Any
 
 from validate.coverage import (
-    SECTIONS,
-    Accounted,
     Coverage,
     RowRef,
     SourceCoverage,
@@ -40,6 +38,8 @@ from validate.coverage import (
     _frame,
     _present,
     _text,
+    account,
+    unread_sections,
 )
 from validate.model import Package
 from validate.numbers import DIGIT_NUMBER, WORD_NUMBER, WORD_START, word_value
@@ -56,11 +56,7 @@ def gaps(package: Package) -> Coverage:
 
     texts = source_texts(package)
     archives = _archives(package)
-    unread = [
-        ".".join(map(str, where[1:]))
-        for where, _ in package.declarations.problems
-        if len(where) > 1 and where[1] in SECTIONS
-    ]
+    unread = unread_sections(package)
     ids = list(texts)
     index = {source_id: i for i, source_id in enumerate(ids)}
     rows = _figure_rows(package, unread, ids)
@@ -133,16 +129,9 @@ def gaps(package: Package) -> Coverage:
             listing = [x for x in listing if (src, x.line) in unsettled]
         excluded, unused = _exclude(printed, listing, printed_text)
         stale += unused
-        accounted = tuple(
-            Accounted(
-                number,
-                covered_by=covered.get(i),
-                excluded_by=None if i in covered or i not in excluded else excluded[i].row,
-                reason=None if i in covered or i not in excluded else excluded[i].reason,
-            )
-            for i, number in enumerate(printed)
+        sources[source_id] = SourceCoverage(
+            source_id, archives.get(source_id, source_id), account(printed, covered, excluded)
         )
-        sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), accounted)
     return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
 
 
