@@ -13,7 +13,7 @@ A source where some row's words or value are not found on its stated line (a fig
 take from another line, or a row gone astray) is read exactly, whole. The result equals the
 exact ledger's uncovered numbers, stale exclusions and stray rows (tests/test_gaps.py).
 
-Numbers are read with ``DIGIT_NUMBER`` on lines that cannot hold a number word (Arrow's RE2
+Numbers are read with ``DIGIT_TOKEN`` on lines that cannot hold a number word (Arrow's RE2
 says which, in one pass), and with the exact scanner on the others; quotes are placed in their
 lines by DuckDB, since Arrow compute has no search of one column in another.
 """
@@ -42,7 +42,7 @@ from validate.coverage import (
     unread_sections,
 )
 from validate.model import Package
-from validate.numbers import DIGIT_NUMBER, WORD_NUMBER, WORD_START, word_value
+from validate.numbers import DIGIT_TOKEN, HALF_SUFFIX, WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
 from validate.text import fold_marks_all
 
@@ -170,7 +170,7 @@ def _lines(texts: dict[str, str]) -> Any:
 def _numbers(texts: dict[str, str], lines: Any) -> Any:
     """Every printed number: source index, line, start and end in the line, value, and an id.
 
-    Digits are read from each whole text with DIGIT_NUMBER's split (C, no match objects). Number
+    Digits are read from each whole text with DIGIT_TOKEN's split (C, no match objects). Number
     words are read on the lines that may hold one by RE2 in DuckDB, which gives each match and the
     text between matches, hence their offsets. A line where a word and a digit number touch, or
     that is not ASCII (where RE2's word boundaries are not Python's), is read by the exact scanner.
@@ -179,19 +179,11 @@ def _numbers(texts: dict[str, str], lines: Any) -> Any:
     import pandas as pd
     import pyarrow.compute as pc
 
-    # Where each line starts in its text: the lengths of the lines before it, per source.
+    # One split of all texts joined as _lines joins them: a number never spans a line break, and
+    # a line break reads as the start or end of a text does.
     sizes = pc.utf8_length(lines["raw"]).to_numpy().astype(np.int64) + 1
-    src_of = lines["src"].to_numpy()
-    ends = np.cumsum(sizes)
-    first = np.searchsorted(src_of, np.arange(len(texts)), side="left")
-    starts = (
-        ends - sizes - np.repeat((ends - sizes)[first] if len(first) else first, np.diff(np.append(first, len(src_of))))
-    )
-    frames = [
-        _digits(src, text, starts[first[src] : first[src + 1] if src + 1 < len(first) else len(src_of)])
-        for src, text in enumerate(texts.values())
-    ]
-    digits = pd.concat(frames, ignore_index=True) if frames else _empty_numbers()
+    line_starts = np.cumsum(sizes) - sizes
+    digits = _digits("\n".join(texts.values()), line_starts, lines["src"].to_numpy(), lines["ln"].to_numpy())
     words, exact = _words(lines)
     keys = ["src", "ln"]
     if len(words):
@@ -224,28 +216,34 @@ def _empty_numbers() -> Any:
     return pd.DataFrame({"src": [], "ln": [], "start": [], "end": [], "value": []})
 
 
-def _digits(src: int, text: str, line_starts: Any) -> Any:
-    """The digit numbers of one text, located by the lengths of the pieces DIGIT_NUMBER splits it into."""
+def _digits(text: str, line_starts: Any, src: Any, ln: Any) -> Any:
+    """The digit numbers of all texts joined, located by the lengths of the pieces DIGIT_TOKEN splits
+    them into; line_starts, src and ln describe each line of the joined text."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = DIGIT_NUMBER.split(text)  # [text, digits, half, text, digits, half, ..., text]
+    parts = DIGIT_TOKEN.split(text)  # [text, number, text, number, ..., text]
     if len(parts) == 1:
         return _empty_numbers()
-    sizes = np.fromiter(map(len, (part or "" for part in parts)), dtype=np.int64, count=len(parts))
-    ends = np.cumsum(sizes)
-    digits_at = np.arange(1, len(parts) - 1, 3)
-    starts = ends[digits_at] - sizes[digits_at]
-    stops = ends[digits_at + 1]  # the span runs on over 'and a half' or '½'
-    halves = sizes[digits_at + 1] > 0
-    values = pc.cast(pc.replace_substring(pa.array(parts[1::3], pa.string()), ",", ""), pa.float64()).to_numpy()
+    sizes = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    stops = np.cumsum(sizes)[1::2]
+    starts = stops - sizes[1::2]
+    tokens = pa.array(parts[1::2], pa.string())
+    del parts
+    digits = pc.replace_substring_regex(tokens, pattern=HALF_SUFFIX, replacement="")
+    halves = pc.not_equal(pc.utf8_length(digits), pc.utf8_length(tokens)).to_numpy(zero_copy_only=False)
+    plain = pc.replace_substring(digits, ",", "")
+    try:
+        values = pc.cast(plain, pa.float64()).to_numpy()
+    except pa.ArrowInvalid:  # digits of another script, which Python's float reads
+        values = np.array([float(v) for v in plain.to_pylist()], dtype=np.float64)
     line = np.searchsorted(line_starts, starts, side="right") - 1
     return pd.DataFrame(
         {
-            "src": np.full(len(starts), src, dtype=np.int64),
-            "ln": line + 1,
+            "src": src[line],
+            "ln": ln[line],
             "start": starts - line_starts[line],
             "end": stops - line_starts[line],
             "value": values + np.where(halves, 0.5, 0.0),

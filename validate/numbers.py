@@ -110,9 +110,14 @@ def number_spans(text: str) -> list[tuple[int, int, float]]:
     return spans
 
 
-# The digits alternative of _NUMBER alone, for lines that hold no number word: the same spans and
-# values there (tests/test_gaps.py checks it against number_spans), at a fraction of the cost.
-DIGIT_NUMBER = re.compile(_NUMBER.pattern.split(r"|\b(?P<word>", 1)[0], re.IGNORECASE)
+DIGIT_TOKEN = re.compile(
+    r"(?<![\w.,])((?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:" + _HALF + r")?)(?![\d]|[.,]\d)",
+    re.IGNORECASE,
+)
+"""The digits alternative of _NUMBER with one group holding the whole span, so that split gives text and numbers in
+turn, never None (tests/test_gaps.py checks the spans against the scanner's)."""
+HALF_SUFFIX = "(?:" + _HALF + ")$"
+"""The words after the digits of a span that add a half, as an RE2 pattern."""
 
 WORD_START = r"(?i)\b(?:" + "|".join(sorted({*_ONES, *filter(None, _TENS), *_SCALES, "half"})) + ")"
 """An RE2 pattern (Arrow compute) matching wherever _NUMBER could read a number word: a line
