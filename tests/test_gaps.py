@@ -71,7 +71,7 @@ TOKENS = [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join), min_size=1, max_size=4))
 def test_the_bulk_reading_of_numbers_is_the_scanner_s(texts: list[str]) -> None:
-    sources = {f"s{i}": text for i, text in enumerate(texts)}
+    sources = list(texts)
     frame = _numbers(sources, _lines(sources))
     bulk = sorted(zip(frame["src"], frame["ln"], frame["start"], frame["end"], frame["value"], strict=True))
     exact = sorted((i, n.line, n.start, n.end, n.value) for i, text in enumerate(texts) for n in scan(text))
@@ -111,8 +111,12 @@ def test_every_row_broken_every_way_gives_the_same_verdict_both_ways(change: str
         assert bulk == exact, (change, key)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_generated_package_with_defects_gives_the_same_verdict_both_ways(seed: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("seed", "batch"), [(1, None), (2, None), (3, None), (1, 5000), (2, 1)])
+def test_a_generated_package_with_defects_gives_the_same_verdict_both_ways(
+    seed: int, batch: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if batch is not None:  # texts read in bulk a few (or one) at a time
+        monkeypatch.setattr("validate.gaps._BATCH", batch)
     out = tmp_path / "generated"
     command = [sys.executable, "-m", "benchmarks.generate", str(out), "--rows", "3000", "--defects", "6"]
     subprocess.run([*command, "--seed", str(seed)], check=True, capture_output=True, cwd=ROOT)

@@ -64,39 +64,24 @@ def gaps(package: Package) -> Coverage:
     for exclusion in _exclusions(package, unread):
         exclusions[exclusion.source_id].append(exclusion)
 
-    bodies = {source_id: package.files[archives[source_id]].decode("utf-8") for source_id in ids}
-    lines = _lines(bodies)
-    numbers = _numbers(bodies, lines)
-    usable = rows[rows["usable"]]
-    placed = _place(usable[["src", "ln"]], usable["quote"], lines).assign(
-        fig=usable["fig"].to_numpy(), value=usable["value"].to_numpy()
-    )
-    # Candidates: numbers of the row's value on its line, inside its quote's first occurrence.
-    pairs = placed.merge(numbers, on=["src", "ln", "value"], how="inner")
-    pairs = pairs[(pairs["start"] >= pairs["qpos"]) & (pairs["end"] <= pairs["qpos"] + pairs["qlen"])]
-    placed["candidates"] = pairs.groupby("fig").size().reindex(placed["fig"], fill_value=0).to_numpy()
-    # A source is read exactly, whole, when a row of it may look beyond its own line.
-    astray = (placed["qpos"] < 0) | (placed["candidates"] == 0)
-    whole = set(placed.loc[astray, "src"].tolist()) | set(rows.loc[~rows["usable"], "src"].tolist())
-    # A line is settled when each of its rows has one candidate, each exclusion is printed there
-    # once and holds a number, and together they account for all its numbers.
-    single = (placed["candidates"] == 1) & placed["once"]
-    unsettled = set(zip(placed.loc[~single, "src"].tolist(), placed.loc[~single, "ln"].tolist(), strict=True))
-    claimed = [pairs.loc[pairs["fig"].isin(placed.loc[single, "fig"]), "nid"].to_numpy()]
     listed = [
         (index[x.source_id], x.line, x.words) for items in exclusions.values() for x in items if x.source_id in index
     ]
-    if listed:
-        spots = pd.DataFrame(listed, columns=["src", "ln", "words"])
-        held = _place(spots[["src", "ln"]], spots["words"], lines).assign(xid=np.arange(len(spots)))
-        inside = held.merge(numbers, on=["src", "ln"], how="inner")
-        inside = inside[(inside["start"] >= inside["qpos"]) & (inside["end"] <= inside["qpos"] + inside["qlen"])]
-        counts = inside.groupby("xid").size().reindex(held["xid"], fill_value=0).to_numpy()
-        good = held["once"].to_numpy() & (held["qpos"].to_numpy() >= 0) & (counts > 0)
-        unsettled |= set(zip(held.loc[~good, "src"].tolist(), held.loc[~good, "ln"].tolist(), strict=True))
-        claimed.append(inside.loc[inside["xid"].isin(held.loc[good, "xid"]), "nid"].to_numpy())
-    open_numbers = numbers[~numbers["nid"].isin(np.concatenate(claimed))]
-    unsettled |= set(zip(open_numbers["src"].tolist(), open_numbers["ln"].tolist(), strict=True))
+    spots = pd.DataFrame(listed, columns=["src", "ln", "words"])
+    # Texts go in batches of about 4 MB: every step below holds a few copies of the batch's text.
+    whole: set[int] = set(rows.loc[~rows["usable"], "src"].tolist())
+    unsettled: set[tuple[int, int]] = set()
+    sizes = [len(package.files[archives[source_id]]) for source_id in ids]
+    for lo, hi in _batches(sizes, _BATCH):
+        bodies = [package.files[archives[source_id]].decode("utf-8") for source_id in ids[lo:hi]]
+        astray, open_lines = _settle(
+            bodies,
+            lo,
+            rows[(rows["src"] >= lo).to_numpy() & (rows["src"] < hi).to_numpy()],
+            spots[(spots["src"] >= lo).to_numpy() & (spots["src"] < hi).to_numpy()],
+        )
+        whole |= astray
+        unsettled |= open_lines
 
     by_source: dict[int, list[int]] = defaultdict(list)
     for src, ln in sorted(unsettled):
@@ -116,7 +101,8 @@ def gaps(package: Package) -> Coverage:
         if src not in whole and src not in by_source:
             sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), ())
             continue
-        text, printed_text = texts[source_id], bodies[source_id].split("\n")
+        text = texts[source_id]
+        printed_text = package.files[archives[source_id]].decode("utf-8").split("\n")
         if src in whole:
             printed = scan("\n".join(printed_text))
         else:
@@ -135,20 +121,69 @@ def gaps(package: Package) -> Coverage:
     return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
 
 
+def _batches(sizes: list[int], limit: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of items whose sizes add up to about limit (at least one item each)."""
+    ranges: list[tuple[int, int]] = []
+    lo = 0
+    while lo < len(sizes):
+        hi, total = lo + 1, sizes[lo]
+        while hi < len(sizes) and total + sizes[hi] <= limit:
+            total += sizes[hi]
+            hi += 1
+        ranges.append((lo, hi))
+        lo = hi
+    return ranges
+
+
+def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[int], set[tuple[int, int]]]:
+    """For one batch of texts (source indexes from offset): the sources to read exactly, whole,
+    and the lines not settled in bulk."""
+    import numpy as np
+
+    lines = _lines(bodies, offset)
+    numbers = _numbers(bodies, lines)
+    usable = rows[rows["usable"]]
+    placed = _place(usable[["src", "ln"]], usable["quote"], lines).assign(
+        fig=usable["fig"].to_numpy(), value=usable["value"].to_numpy()
+    )
+    # Candidates: numbers of the row's value on its line, inside its quote's first occurrence.
+    pairs = placed.merge(numbers, on=["src", "ln", "value"], how="inner")
+    pairs = pairs[(pairs["start"] >= pairs["qpos"]) & (pairs["end"] <= pairs["qpos"] + pairs["qlen"])]
+    placed["candidates"] = pairs.groupby("fig").size().reindex(placed["fig"], fill_value=0).to_numpy()
+    # A source is read exactly, whole, when a row of it may look beyond its own line.
+    astray = (placed["qpos"] < 0) | (placed["candidates"] == 0)
+    whole = set(placed.loc[astray, "src"].tolist())
+    # A line is settled when each of its rows has one candidate, each exclusion is printed there
+    # once and holds a number, and together they account for all its numbers.
+    single = (placed["candidates"] == 1) & placed["once"]
+    unsettled = set(zip(placed.loc[~single, "src"].tolist(), placed.loc[~single, "ln"].tolist(), strict=True))
+    claimed = [pairs.loc[pairs["fig"].isin(placed.loc[single, "fig"]), "nid"].to_numpy()]
+    if len(spots):
+        held = _place(spots[["src", "ln"]], spots["words"], lines).assign(xid=np.arange(len(spots)))
+        inside = held.merge(numbers, on=["src", "ln"], how="inner")
+        inside = inside[(inside["start"] >= inside["qpos"]) & (inside["end"] <= inside["qpos"] + inside["qlen"])]
+        counts = inside.groupby("xid").size().reindex(held["xid"], fill_value=0).to_numpy()
+        good = held["once"].to_numpy() & (held["qpos"].to_numpy() >= 0) & (counts > 0)
+        unsettled |= set(zip(held.loc[~good, "src"].tolist(), held.loc[~good, "ln"].tolist(), strict=True))
+        claimed.append(inside.loc[inside["xid"].isin(held.loc[good, "xid"]), "nid"].to_numpy())
+    open_numbers = numbers[~numbers["nid"].isin(np.concatenate(claimed))]
+    unsettled |= set(zip(open_numbers["src"].tolist(), open_numbers["ln"].tolist(), strict=True))
+    return whole, unsettled
+
+
 def _scan(lines: list[str], line: int) -> list[PrintedNumber]:
     return scan_line(lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(lines) else []
 
 
-def _lines(texts: dict[str, str]) -> Any:
+def _lines(bodies: list[str], offset: int = 0) -> Any:
     """Every line of every text, as an Arrow table: source index, line number, the line as printed
     and folded, whether it may hold a number word, and whether it is ASCII."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    bodies = list(texts.values())
     counts = np.array([body.count("\n") + 1 for body in bodies], dtype=np.int64)
-    src = np.repeat(np.arange(len(bodies), dtype=np.int64), counts)
+    src = np.repeat(np.arange(offset, offset + len(bodies), dtype=np.int64), counts)
     firsts = np.repeat(np.cumsum(counts) - counts, counts)
     ln = np.arange(int(counts.sum()), dtype=np.int64) - firsts + 1
     if bodies:
@@ -167,7 +202,11 @@ def _lines(texts: dict[str, str]) -> Any:
     )
 
 
-def _numbers(texts: dict[str, str], lines: Any) -> Any:
+_BATCH = 1 << 22
+"""Characters of archived text read in bulk at once."""
+
+
+def _numbers(texts: list[str], lines: Any) -> Any:
     """Every printed number: source index, line, start and end in the line, value, and an id.
 
     Digits are read from each whole text with DIGIT_TOKEN's split (C, no match objects). Number
@@ -179,11 +218,12 @@ def _numbers(texts: dict[str, str], lines: Any) -> Any:
     import pandas as pd
     import pyarrow.compute as pc
 
+    first_src = int(lines["src"][0].as_py()) if lines.num_rows else 0
     # One split of all texts joined as _lines joins them: a number never spans a line break, and
     # a line break reads as the start or end of a text does.
     sizes = pc.utf8_length(lines["raw"]).to_numpy().astype(np.int64) + 1
     line_starts = np.cumsum(sizes) - sizes
-    digits = _digits("\n".join(texts.values()), line_starts, lines["src"].to_numpy(), lines["ln"].to_numpy())
+    digits = _digits("\n".join(texts), line_starts, lines["src"].to_numpy(), lines["ln"].to_numpy())
     words, exact = _words(lines)
     keys = ["src", "ln"]
     if len(words):
@@ -196,11 +236,11 @@ def _numbers(texts: dict[str, str], lines: Any) -> Any:
         digits = digits[~pd.MultiIndex.from_frame(digits[keys]).isin(marks)]
         words = words[~pd.MultiIndex.from_frame(words[keys]).isin(marks)] if len(words) else words
         split: dict[int, list[str]] = {}
-        texts_list = list(texts.values())
+        texts_list = texts
         read = [
             (src, ln, n.start, n.end, n.value)
             for src, ln in sorted(exact)
-            for n in _scan(split.setdefault(src, texts_list[src].split("\n")), ln)
+            for n in _scan(split.setdefault(src, texts_list[src - first_src].split("\n")), ln)
         ]
         exact_frame = pd.DataFrame(read, columns=["src", "ln", "start", "end", "value"]) if read else _empty_numbers()
     else:
