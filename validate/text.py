@@ -90,16 +90,12 @@ def _fold(texts: pa.Array) -> pa.Array:
 class SourceText:
     """An archived text, normalised line by line, that can say on which line a quote starts."""
 
-    def __init__(
-        self, text: str, folded: str | None = None, starts: Any = None, numbers: Any = None, lines: Any = None
-    ) -> None:
-        """folded, starts, numbers and lines, when given, were computed for many texts at once (source_texts_of)."""
-        if folded is None or starts is None or numbers is None or lines is None:
+    def __init__(self, text: str, folded: str | None = None, starts: Any = None, numbers: Any = None) -> None:
+        """folded, starts and numbers, when given, were computed for many texts at once (source_texts_of)."""
+        if folded is None or starts is None or numbers is None:
             built = _fold_texts([text])[0]
-            folded, starts, numbers, lines = built.folded, built._starts, built._numbers, built.folded_lines
+            folded, starts, numbers = built.folded, built._starts, built._numbers
         self.folded: str = folded
-        self.folded_lines: pa.Array = lines
-        """The folded non-empty lines as an Arrow string array, one per line_numbers entry."""
         self._starts: np.ndarray = starts
         """Offset in folded where each non-empty line starts."""
         self._numbers: np.ndarray = numbers
@@ -183,25 +179,14 @@ def _fold_texts(texts: list[str]) -> list[SourceText]:
     kept_counts = np.bincount(owner[kept], minlength=len(texts))
     kept_first = np.concatenate(([0], np.cumsum(kept_counts)[:-1]))
     starts = step - np.repeat(step[kept_first[kept_counts > 0]], kept_counts[kept_counts > 0])
-    kept_lines = pc.take(folded, pa.array(kept))
-    if isinstance(kept_lines, pa.ChunkedArray):
-        kept_lines = kept_lines.combine_chunks()
     lists = pa.LargeListArray.from_arrays(
-        pa.array(np.concatenate((kept_first, [len(kept)])), type=pa.int64()), kept_lines
+        pa.array(np.concatenate((kept_first, [len(kept)])), type=pa.int64()), pc.take(folded, pa.array(kept))
     )
     joined: list[str] = pc.binary_join(lists, pa.scalar(" ", pa.large_string())).to_pylist()
     out: list[SourceText] = []
     for index, text in enumerate(texts):
         lines = slice(int(kept_first[index]), int(kept_first[index] + kept_counts[index]))
-        out.append(
-            SourceText(
-                text,
-                joined[index],
-                starts[lines],
-                numbers[lines],
-                kept_lines.slice(int(kept_first[index]), int(kept_counts[index])),
-            )
-        )
+        out.append(SourceText(text, joined[index], starts[lines], numbers[lines]))
     return out
 
 
@@ -213,7 +198,6 @@ class SourceIndex:
 
     def __init__(self, texts: dict[str, SourceText]) -> None:
         import numpy as np
-        import pyarrow as pa
 
         self.ids = list(texts)
         self.texts = [texts[i] for i in self.ids]
@@ -224,10 +208,16 @@ class SourceIndex:
         """The source of each line in keys."""
         numbers = np.concatenate([t.line_numbers for t in self.texts]) if self.texts else np.zeros(0, np.int64)
         self.keys = self.owner << 32 | numbers
-        self.lines = (
-            pa.concat_arrays([t.folded_lines for t in self.texts]) if self.texts else pa.array([], pa.large_string())
-        )
-        """Every folded non-empty line, in the order of keys."""
+
+    def window(self, position: int, reach: int) -> tuple[str, int]:
+        """The folded text from the start of the line at keys[position], running on ``reach`` - 1
+        characters past its end, and how many characters in a quote on that line may start."""
+        owner = int(self.owner[position])
+        text = self.texts[owner]
+        index = position - int(self.first[owner])
+        start = int(text.line_starts[index])
+        end = int(text.line_starts[index + 1]) if index + 1 < len(text.line_starts) else len(text.folded)
+        return text.folded[start : end - 1 + reach], end - 1 - start
 
 
 def line_of_offset(data: bytes, offset: int) -> int:
