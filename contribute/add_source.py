@@ -109,11 +109,10 @@ def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]
         if hashlib.sha256(existing).hexdigest() == digest:
             raise Refused(f"{file}: the same bytes are already archived as {name}")
     archive = _archive_path(archives, digest)
-    if (root / archive).exists() or os.path.lexists(root / archive):
+    if os.path.lexists(root / archive):  # a file, or a link to one, already there
         raise Refused(f"{archive} already exists")
 
-    row = {f["name"]: "" for f in table.schema["fields"] if f["name"] in table.frame.columns}
-    row.update(values)
+    row = dict.fromkeys(table.frame.columns, "") | dict(values)
     row[sources.id], row[sources.archive] = source_id, archive
     if sources.sha256:
         row[sources.sha256] = digest
