@@ -599,3 +599,13 @@ def test_empty_quote_line_in_cases_is_not_a_crash(pkg: Path) -> None:
     set_cell(pkg, "data/cases.csv", 2, "line", "")
     code, _ = run(pkg)
     assert code in (0, 1)
+
+
+def test_a_field_type_that_is_not_a_string(pkg: Path) -> None:
+    schema = pkg / "schemas" / "quotes.json"
+    content = json.loads(schema.read_text(encoding="utf-8"))
+    content["fields"][1]["type"] = []  # a JSON list where a type name belongs
+    schema.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    assert ("schema-invalid", "schemas/quotes.json", None, "fields[1]") in located(report)

@@ -56,6 +56,7 @@ def load_schema(
         if not (
             isinstance(item, dict)
             and isinstance(item.get("name"), str)
+            and isinstance(item.get("type", "string"), str)
             and item.get("type", "string") in FIELD_TYPES
             and item["name"] not in names
         ):
