@@ -58,18 +58,21 @@ def numbers_in(text: str) -> frozenset[float]:
     """Every number the text prints: '1,665' and '1665' are 1665, 'four-and-a-half' is 4.5,
     '6-year' is 6, 'hundreds' is 100 and 'half' is 0.5; a whole number that runs on into
     'and a half' is only the half-number, so 4 is not in 'four-and-a-half'."""
-    found: set[float] = set()
-    for match in _NUMBER.finditer(text):
-        if match["digits"]:
-            value = float(match["digits"].replace(",", ""))
-        elif match["word"]:
-            value = float(_WORDS[match["word"].lower()])
-        elif match["scale"]:
-            value = float(_SCALES[match["scale"].lower()])
-        else:
-            value = 0.5
-        found.add(value + 0.5 if match["half_d"] or match["half_w"] else value)
-    return frozenset(found)
+    return frozenset(_value(match) for match in _NUMBER.finditer(text))
+
+
+def _value(match: re.Match[str]) -> float:
+    """What one match of _NUMBER, or of its word alternatives alone, reads as."""
+    groups = match.groupdict()
+    if groups.get("digits"):
+        value = float(groups["digits"].replace(",", ""))
+    elif groups["word"]:
+        value = float(_WORDS[groups["word"].lower()])
+    elif groups["scale"]:
+        value = float(_SCALES[groups["scale"].lower()])
+    else:
+        value = 0.5
+    return value + 0.5 if groups.get("half_d") or groups["half_w"] else value
 
 
 _DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d½]|[.,]\d|[- ]and[- ]a[- ]half)")
@@ -96,18 +99,7 @@ _NUMBER_START = re.compile(r"(?=\d|" + "|".join(_STARTS) + ")(?:" + _NUMBER.patt
 def number_spans(text: str) -> list[tuple[int, int, float]]:
     """Every number the text prints, as (start, end, value): the same readings as numbers_in, so a
     word means one number everywhere, with where each is printed ('four-and-a-half' is one span)."""
-    spans: list[tuple[int, int, float]] = []
-    for match in _NUMBER_START.finditer(text):
-        if match["digits"]:
-            value = float(match["digits"].replace(",", ""))
-        elif match["word"]:
-            value = float(_WORDS[match["word"].lower()])
-        elif match["scale"]:
-            value = float(_SCALES[match["scale"].lower()])
-        else:
-            value = 0.5
-        spans.append((match.start(), match.end(), value + 0.5 if match["half_d"] or match["half_w"] else value))
-    return spans
+    return [(match.start(), match.end(), _value(match)) for match in _NUMBER_START.finditer(text)]
 
 
 DIGIT_TOKEN = re.compile(
@@ -135,10 +127,4 @@ def word_value(words: str) -> float:
     match = _WORD_ONLY.fullmatch(words)
     if match is None:
         raise ValueError(f"{words!r} is not a number word")
-    if match["word"]:
-        value = float(_WORDS[match["word"].lower()])
-    elif match["scale"]:
-        value = float(_SCALES[match["scale"].lower()])
-    else:
-        value = 0.5
-    return value + 0.5 if match["half_w"] else value
+    return _value(match)
