@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, copy_package, edit, read_rows, write_rows
-from validate.checks.provenance import source_texts
+from validate.archives import source_texts
 from validate.coverage import Coverage, coverage
 from validate.gaps import _lines, _numbers, gaps
 from validate.loading import load_package

@@ -349,7 +349,7 @@ def _stale(exclusion: _Exclusion, problem: str) -> StaleExclusion:
 
 def coverage(package: Package) -> Coverage:
     """Every number printed in every intact archived text, each covered, excluded or uncovered."""
-    from validate.checks.provenance import source_texts
+    from validate.archives import source_texts
 
     texts = source_texts(package)
     archives = _archives(package)

@@ -52,7 +52,7 @@ def gaps(package: Package) -> Coverage:
     import numpy as np
     import pandas as pd
 
-    from validate.checks.provenance import source_texts
+    from validate.archives import source_texts
 
     texts = source_texts(package)
     archives = _archives(package)

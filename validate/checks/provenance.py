@@ -7,71 +7,13 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
+from validate.archives import resources_by_path, source_index, source_texts
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
 from validate.numbers import printed_in
 from validate.sql import selected_rows
-from validate.text import SourceIndex, SourceText, normalise_all, source_texts_of
+from validate.text import SourceIndex, normalise_all
 from validate.typed import typed_table
-
-
-def source_texts(pkg: Package) -> dict[str, SourceText]:
-    """Each source's archived text, by source id, for the sources whose text is intact."""
-    if pkg.source_texts is not None:
-        return pkg.source_texts
-    decoded: dict[str, str] = {}
-    declared = pkg.declarations.sources
-    sources = pkg.table(declared.resource) if declared else None
-    if declared is not None and sources is not None and {declared.id, declared.archive} <= set(sources.frame.columns):
-        frame = typed_table(sources).frame
-        by_path = _by_path(pkg)
-        recorded = frame[declared.sha256].tolist() if declared.sha256 in frame.columns else [None] * len(frame)
-        for source_id, path, sha256 in zip(frame[declared.id], frame[declared.archive], recorded, strict=True):
-            data = pkg.files.get(path) if isinstance(path, str) else None
-            if data is None or not isinstance(source_id, str):
-                continue
-            if _text_changed(pkg, path, data, sha256, by_path):
-                continue  # one archive-mismatch finding says it all; its quotes cannot be judged
-            try:
-                decoded[source_id] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue  # reported once as an encoding error of the archive
-    pkg.source_texts = source_texts_of(decoded)
-    return pkg.source_texts
-
-
-def source_index(pkg: Package) -> SourceIndex:
-    """The line index of every intact source text, built once."""
-    if pkg.source_index is None:
-        pkg.source_index = SourceIndex(source_texts(pkg))
-    return pkg.source_index
-
-
-def _by_path(pkg: Package) -> dict[object, dict[str, Any]]:
-    """The first resource declaring each path: looked up once per source, so a scan of all
-    resources per source grew with the square of the sources (3 s at 10,000 of them)."""
-    found: dict[object, dict[str, Any]] = {}
-    for resource in pkg.resources:
-        path = resource.get("path")
-        if isinstance(path, str):
-            found.setdefault(path, resource)
-    return found
-
-
-def _claims(pkg: Package, path: str, table_hash: object, by_path: dict[object, dict[str, Any]]) -> list[str]:
-    """The sha256 values recorded for an archived text, in the descriptor and the sources table."""
-    resource = by_path.get(path, {})
-    declared = resource.get("hash")
-    claims = [declared.removeprefix("sha256:")] if isinstance(declared, str) else []
-    return claims + ([table_hash] if isinstance(table_hash, str) else [])
-
-
-def _text_changed(
-    pkg: Package, path: str, data: bytes, table_hash: object, by_path: dict[object, dict[str, Any]]
-) -> bool:
-    """True when the text matches none of the hashes recorded for it: changed, truncated or swapped."""
-    claims = _claims(pkg, path, table_hash, by_path)
-    return bool(claims) and hashlib.sha256(data).hexdigest() not in claims
 
 
 def check_archives(pkg: Package) -> Iterator[Finding]:
@@ -81,7 +23,7 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
     sources = pkg.table(listed.resource) if listed else None
     if listed is not None and sources is not None and listed.archive in sources.frame.columns:
         frame = typed_table(sources).frame
-        declared_paths = _by_path(pkg)
+        declared_paths = resources_by_path(pkg)
         blank = [None] * len(frame)
         column = {
             name: frame[name].tolist() if name in frame.columns else blank
