@@ -276,3 +276,45 @@ def test_good_year_yearmonth_datetime_and_time_pass(pkg: Path) -> None:
     add_resource(pkg, {"name": "when", "type": "table", "path": "data/when.csv", "schema": {"fields": WHEN_FIELDS}})
     code, report = run(pkg)
     assert (code, located(report)) == (0, set())
+
+
+LOOSE_FIELDS: list[dict[str, Any]] = [
+    {"name": "day", "type": "date"},
+    {"name": "count", "type": "integer"},
+    {"name": "share", "type": "number"},
+]
+LOOSE_ROWS = [["day", "count", "share"], ["2021-1-5", " 12", "3.5 "], ["2021-01-05", "1_000", " 0.25"]]
+
+
+def _frictionless_valid(directory: Path) -> bool:
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", str(directory / DESCRIPTOR)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=directory)
+    return bool(json.loads(result.stdout)["valid"])
+
+
+def _loose_package(directory: Path, rows: list[list[str]]) -> Path:
+    """A small package of its own whose cells are written as frictionless still reads them."""
+    directory.mkdir(parents=True)
+    write_table(directory, "loose.csv", rows)
+    resource = {"name": "loose", "path": "loose.csv", "schema": {"fields": LOOSE_FIELDS}}
+    (directory / DESCRIPTOR).write_text(json.dumps({"name": "loose", "resources": [resource]}), encoding="utf-8")
+    return directory
+
+
+def test_cells_frictionless_reads_loosely_are_read_as_it_reads_them(tmp_path: Path) -> None:
+    package = _loose_package(tmp_path / "loose", LOOSE_ROWS)
+    code, report = run(package)
+    assert (code, located(report)) == (0, set())
+    assert _frictionless_valid(package)
+
+
+def test_a_cell_neither_reads_is_one_error_at_its_place(tmp_path: Path) -> None:
+    rows = [list(row) for row in LOOSE_ROWS]
+    rows[2][1] = "1_000x"
+    package = _loose_package(tmp_path / "loose", rows)
+    code, report = run(package)
+    assert (code, located(report)) == (1, {("type-error", "loose.csv", 3, "count")})
+    assert not _frictionless_valid(package)

@@ -76,8 +76,16 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         matches = raw.str.match(pattern).to_numpy(dtype=bool, na_value=False)
         readable = matches & ~absent.to_numpy(dtype=bool)
         wrong = ~matches & ~absent.to_numpy(dtype=bool)
-        _flag(raw[wrong], name, "type-error", f"is not {'an integer' if kind == 'integer' else 'a number'}", bad)
-        return _numbers(raw, readable, kind)
+        # Cells the pattern refuses are read as frictionless reads them (' 12', '1_000'), one by one.
+        plain = not {"groupChar", "decimalChar", "bareNumber"} & set(spec)
+        rescued = _frictionless_numbers(raw[wrong], kind) if plain else {}
+        refused = raw[wrong][~raw[wrong].isin(list(rescued))]
+        _flag(refused, name, "type-error", f"is not {'an integer' if kind == 'integer' else 'a number'}", bad)
+        values = _numbers(raw, readable, kind)
+        if rescued:
+            at = raw[wrong][raw[wrong].isin(list(rescued))]
+            values.loc[at.index] = [rescued[v] for v in at.tolist()]
+        return values
     if kind == "boolean":
         true_values = spec.get("trueValues", ["true", "True", "TRUE", "1"])
         false_values = spec.get("falseValues", ["false", "False", "FALSE", "0"])
@@ -104,10 +112,16 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         return raw.where(~absent & ~raw.isin([v for v, value in read.items() if value is None]))
     if kind == "date":
         shaped = present.str.match(_DATE)
-        _flag(present[~shaped], name, "type-error", "is not a date in YYYY-MM-DD form", bad)
+        # Cells of another shape are read as frictionless reads them (strptime: '2021-1-5'), one by one.
+        as_dates = _frictionless_dates(present[~shaped])
+        odd = present[~shaped]
+        _flag(odd[~odd.isin(list(as_dates))], name, "type-error", "is not a date in YYYY-MM-DD form", bad)
         dates = pd.to_datetime(raw.where(~absent & raw.str.match(_DATE)), format="%Y-%m-%d", errors="coerce")
         impossible = present[shaped & dates[present.index].isna()]
         _flag(impossible, name, "invalid-date", "is not a real calendar date", bad)
+        if as_dates:
+            at = odd[odd.isin(list(as_dates))]
+            dates.loc[at.index] = pd.to_datetime([as_dates[v] for v in at.tolist()])
         return dates
     # Strings stay in their Arrow-backed column (a copy as Python objects cost 760 MB at 1M
     # rows); missing cells become NA.
@@ -117,6 +131,35 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         for row, value in zip(impossible.index.tolist(), impossible.tolist(), strict=True):
             bad.append(BadCell(int(row), name, "invalid-date", f"{value!r} is not a real calendar date"))
     return column
+
+
+def _frictionless_numbers(cells: pd.Series, kind: str) -> dict[str, float]:
+    """The distinct cells frictionless 5 reads as numbers although the pattern refuses them: it
+    strips the cell, then casts with int() or Decimal() (fields/integer.py, fields/number.py).
+    Not-a-number and infinities, which Decimal reads, stay refused: no check could compare them."""
+    from decimal import Decimal, InvalidOperation
+
+    read: dict[str, float] = {}
+    for cell in cells.unique().tolist():
+        try:
+            value = float(int(cell.strip())) if kind == "integer" else float(Decimal(cell.strip()))
+        except (ValueError, InvalidOperation, OverflowError):
+            continue
+        if value == value and abs(value) != float("inf"):
+            read[cell] = value
+    return read
+
+
+def _frictionless_dates(cells: pd.Series) -> dict[str, dt.date]:
+    """The distinct cells frictionless 5 reads as dates in the default format although they are
+    not YYYY-MM-DD: strptime with %Y-%m-%d accepts '2021-1-5' (fields/date.py)."""
+    read: dict[str, dt.date] = {}
+    for cell in cells.unique().tolist():
+        try:
+            read[cell] = dt.datetime.strptime(cell, "%Y-%m-%d").date()
+        except ValueError:
+            continue
+    return read
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
