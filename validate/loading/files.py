@@ -71,10 +71,10 @@ def read_regular(full: Path, limit: int) -> tuple[int, bytes] | None:
         return max(status.st_size, len(data)), data
 
 
-def read_json(data: bytes, file: str, pkg: Package) -> Any:
-    """Parsed JSON, or None with a located finding."""
+def _decoded(data: bytes, file: str, pkg: Package) -> str | None:
+    """The file's text (a byte-order mark dropped), or None with a located encoding finding."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         pkg.findings.append(
             finding(
@@ -85,6 +85,13 @@ def read_json(data: bytes, file: str, pkg: Package) -> Any:
                 f"byte {error.start} is not valid UTF-8",
             )
         )
+        return None
+
+
+def read_json(data: bytes, file: str, pkg: Package) -> Any:
+    """Parsed JSON, or None with a located finding."""
+    text = _decoded(data, file, pkg)
+    if text is None:
         return None
     code = "descriptor-invalid" if file == pkg.descriptor_name else "schema-invalid"
     try:
@@ -107,18 +114,8 @@ def read_yaml(data: bytes, file: str, pkg: Package) -> Any:
     """
     import yaml
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        pkg.findings.append(
-            finding(
-                "encoding-error",
-                file,
-                line_of_offset(data, error.start),
-                None,
-                f"byte {error.start} is not valid UTF-8",
-            )
-        )
+    text = _decoded(data, file, pkg)
+    if text is None:
         return None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
