@@ -102,18 +102,9 @@ def number_spans(text: str) -> list[tuple[int, int, float]]:
     return [(match.start(), match.end(), _value(match)) for match in _NUMBER_START.finditer(text)]
 
 
-DIGIT_TOKEN = re.compile(
-    r"(?<![\w.,])((?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:" + _HALF + r")?)(?![\d]|[.,]\d)",
-    re.IGNORECASE,
-)
-"""The digits alternative of _NUMBER with one group holding the whole span, so that split gives text and numbers in
-turn, never None (tests/test_gaps.py checks the spans against the scanner's)."""
-HALF_SUFFIX = "(?:" + _HALF + ")$"
-"""The words after the digits of a span that add a half, as an RE2 pattern."""
-
 WORD_START = r"(?i)\b(?:" + "|".join(sorted({*_ONES, *filter(None, _TENS), *_SCALES, "half"})) + ")"
-"""An RE2 pattern (Arrow compute) matching wherever _NUMBER could read a number word: a line
-without a match has only digit numbers. It may match more (any word starting so), never less."""
+"""An RE2 pattern (DuckDB) matching at the start of every number word _NUMBER reads: each of its
+word matches starts with one of these. It may match more (any word starting so), never less."""
 
 _WORD_PART = r"\b(?P<word>" + _NUMBER.pattern.split(r"|\b(?P<word>", 1)[1]
 WORD_NUMBER = "(?i)" + _WORD_PART

@@ -25,12 +25,17 @@ def selected_rows(query: str, tables: dict[str, Any]) -> np.ndarray:
     """The ``row`` column the query selects, as int64, with the Arrow tables registered by name."""
     import numpy as np
 
+    return np.asarray(selected(query, tables)["row"], dtype=np.int64)
+
+
+def selected(query: str, tables: dict[str, Any]) -> dict[str, Any]:
+    """Every column the query selects, as numpy arrays (masked where a column has nulls), with the
+    Arrow tables registered by name."""
     db = _connection()
     for name, table in tables.items():
         db.register(name, table)
     try:
-        rows = db.execute(query).fetchnumpy()["row"]
+        return dict(db.execute(query).fetchnumpy())
     finally:
         for name in tables:
             db.unregister(name)
-    return np.asarray(rows, dtype=np.int64)
