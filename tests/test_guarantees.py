@@ -336,3 +336,22 @@ def test_report_does_not_depend_on_where_the_package_is(tmp_path: Path) -> None:
     for package in (one, two):
         break_many(package)
     assert cli(one, "--format", "json").stdout == cli(two, "--format", "json").stdout
+
+
+@pytest.mark.parametrize("name", ["intact", "many-defects"])
+def test_checks_at_once_or_one_by_one_give_the_same_report(tmp_path: Path, name: str) -> None:
+    package = copy_package(tmp_path)
+    BREAKS[name](package)
+    one, two = (cli(package, "--format", "json", "--jobs", jobs) for jobs in ("1", "2"))
+    assert one.returncode == two.returncode == (0 if name == "intact" else 1)
+    assert one.stdout == two.stdout
+
+
+def test_a_generated_package_with_defects_gives_the_same_report_at_once_or_one_by_one(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    command = [sys.executable, "-m", "benchmarks.generate", str(out), "--rows", "3000", "--defects", "6"]
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    one, two = (cli(out, "--format", "json", "--jobs", jobs) for jobs in ("1", "2"))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert len(json.loads(one.stdout)["findings"]) >= 6

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from validate.model import Package
+from validate.model import FILLING, Package
 from validate.text import SourceIndex, SourceText, source_texts_of
 from validate.typed import typed_table
 
@@ -15,6 +15,13 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
     """Each source's archived text, by source id, for the sources whose text is intact."""
     if pkg.source_texts is not None:
         return pkg.source_texts
+    with FILLING:
+        if pkg.source_texts is None:
+            pkg.source_texts = _intact_texts(pkg)
+        return pkg.source_texts
+
+
+def _intact_texts(pkg: Package) -> dict[str, SourceText]:
     decoded: dict[str, str] = {}
     declared = pkg.declarations.sources
     sources = pkg.table(declared.resource) if declared else None
@@ -32,14 +39,15 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
                 decoded[source_id] = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue  # reported once as an encoding error of the archive
-    pkg.source_texts = source_texts_of(decoded)
-    return pkg.source_texts
+    return source_texts_of(decoded)
 
 
 def source_index(pkg: Package) -> SourceIndex:
     """The line index of every intact source text, built once."""
     if pkg.source_index is None:
-        pkg.source_index = SourceIndex(source_texts(pkg))
+        with FILLING:
+            if pkg.source_index is None:
+                pkg.source_index = SourceIndex(source_texts(pkg))
     return pkg.source_index
 
 

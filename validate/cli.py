@@ -52,6 +52,14 @@ _DEFAULTS = Options()
     show_default=True,
     help="Findings listed per code and file before the rest are summarised.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=_DEFAULTS.jobs,
+    show_default=True,
+    help="Checks run at once (threads); the report is the same for any number.",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal failure.")
 @click.version_option(package_name="uk-online-csa-policing")
 def main(
@@ -62,6 +70,7 @@ def main(
     max_descriptor_bytes: int,
     max_line_bytes: int,
     max_findings: int,
+    jobs: int,
     debug: bool,
 ) -> None:
     """Validate the data package in PACKAGE_DIR (default: the current directory).
@@ -78,9 +87,11 @@ def main(
         max_descriptor_bytes=max_descriptor_bytes,
         max_line_bytes=max_line_bytes,
         max_findings_per_code=max_findings,
+        jobs=jobs,
     )
     if not package_dir.is_dir():
         raise click.UsageError(f"{package_dir} is not a directory")
+    _return_freed_memory()
     try:
         report = validate_package(package_dir, options, strict=strict)
     except Exception as error:
@@ -90,3 +101,15 @@ def main(
         sys.exit(EXIT_INTERNAL)
     click.echo(RENDERERS[format_](report), nl=False)
     sys.exit(EXIT_VALID if report.valid else EXIT_INVALID)
+
+
+def _return_freed_memory() -> None:
+    """Let Arrow allocate with the C library's malloc, which hands freed memory back, unless the
+    environment chooses a pool (ARROW_DEFAULT_MEMORY_POOL). Arrow's default, mimalloc, keeps
+    what each check frees: with two checks at once, a million rows peaked at 1.1 GB, not 0.94."""
+    import os
+
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())

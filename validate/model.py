@@ -2,11 +2,13 @@
 
 Loading fills it once; checks read it and never open files. Caches of derived views (typed
 columns, normalised source texts) are declared here as fields, so nothing sets attributes
-on the model from outside.
+on the model from outside. The checks may run in two threads (validate.runner): whoever
+fills a cache holds FILLING, so each is built once.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
     from validate.rules import RuleSet
     from validate.text import SourceIndex, SourceText
     from validate.typed import BadCell, TypedTable
+
+FILLING = threading.RLock()
+"""Held while a cache of the model is filled, so that two checks running at once build it once."""
 
 DESCRIPTOR = "datapackage.json"
 DESCRIPTOR_NAMES = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")

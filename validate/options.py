@@ -21,3 +21,5 @@ class Options:
     """Largest datapackage.json, schema or rules file read, in bytes; never above max_file_bytes."""
     max_findings_per_code: int = 1000
     """Findings of one code in one file beyond this are summarised in one finding (--max-findings)."""
+    jobs: int = 2
+    """Checks run at once, in threads (--jobs); 1 runs them one after another. The report is the same."""

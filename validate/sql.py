@@ -1,12 +1,13 @@
 """DuckDB for what Arrow compute lacks (searching each row's text for that row's own words).
 
-One in-memory connection serves the whole run: opening one costs about 15 ms, and the
-checks ask several questions of small packages too.
+One in-memory database serves the whole run, through one connection per thread: opening one
+costs about 15 ms, and the checks ask several questions of small packages too.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,8 +15,20 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-@functools.cache
+_local = threading.local()
+
+
 def _connection() -> duckdb.DuckDBPyConnection:
+    """This thread's connection: a DuckDB connection serves one call at a time, and the checks
+    may run in two threads (validate.runner)."""
+    db: duckdb.DuckDBPyConnection | None = getattr(_local, "db", None)
+    if db is None:
+        db = _local.db = _database().cursor()
+    return db
+
+
+@functools.cache
+def _database() -> duckdb.DuckDBPyConnection:
     import duckdb
 
     return duckdb.connect()

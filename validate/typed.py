@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from validate.model import FILLING
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -48,6 +50,13 @@ def typed_table(table: Table) -> TypedTable:
     """Read every column of the table as its declared type, once; later calls reuse it."""
     if table.typed is not None:
         return table.typed
+    with FILLING:
+        if table.typed is None:
+            table.typed = _typed(table)
+        return table.typed
+
+
+def _typed(table: Table) -> TypedTable:
     import pandas as pd
 
     missing = missing_values(table.schema)
@@ -57,8 +66,7 @@ def typed_table(table: Table) -> TypedTable:
         raw = table.frame[spec["name"]]
         absent = raw.isin(missing) if missing else pd.Series(False, index=raw.index)
         columns[spec["name"]] = _read_column(raw, absent, spec, bad)
-    table.typed = TypedTable(pd.DataFrame(columns, index=table.frame.index), bad)
-    return table.typed
+    return TypedTable(pd.DataFrame(columns, index=table.frame.index), bad)
 
 
 def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: list[BadCell]) -> pd.Series:
