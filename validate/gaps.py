@@ -188,7 +188,8 @@ def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[
     inside = (ln >= 1) & (ln < size)
     keys = np.where(inside, src * size + np.where(inside, ln, 0), -1)
     text = pa.table({"k": line_keys, "t": lines["folded"]})
-    region = _regions(keys, pa.array(words, pa.large_string()), values, text)
+    line_starts, body = _line_bytes(lines["folded"])
+    region = _regions(keys, pa.array(words, pa.large_string()), values, text, line_starts, body)
     at = region["p"]
     placed = at > 0
     one = region["one_digit"] | region["is_word"]  # holds exactly one number
@@ -213,7 +214,7 @@ def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[
     fine[overlapping] = False
     held_digits = np.bincount(line_of, weights=region["digits"][placed], minlength=count)
     held_words = np.bincount(line_of, weights=region["words"][placed], minlength=count)
-    printed_digits, printed_words = _counts(text)
+    printed_digits, printed_words = _counts(lines["folded"], line_starts, body)
     settled = fine & (held_digits == printed_digits) & (held_words == printed_words)
     settled &= lines["ascii"].to_numpy()
     unsettled = set(
@@ -236,100 +237,133 @@ def _holds(line: str, numbers: list[PrintedNumber], words: str, value: float) ->
 # A quote or exclusion holding one digit number and nothing else that could be one: the
 # number's edges are those the scanner's lookarounds ask for, or stricter.
 _ONE_DIGIT = r"^(?:[^0-9]*[^0-9A-Za-z_.,])?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:[^0-9A-Za-z_.,][^0-9]*)?$"
-
-
-def _sql(pattern: str) -> str:
-    """A pattern as the body of an SQL string literal."""
-    return pattern.replace("'", "''")
-
-
-# Digits counted by deleting them: DuckDB's nested replace runs at twice the speed of translate.
-_DIGITS = "length({0}) - length(" + "replace(" * 10 + "{0}" + "".join(f", '{d}', '')" for d in range(10)) + ")"
-_WORDS = "CASE WHEN regexp_matches({0}, '{1}') THEN len(regexp_extract_all({0}, '{1}')) ELSE 0 END"
-_REGIONS = f"""
-WITH placed AS (
-    SELECT r.i, r.w, r.v, l.t, coalesce(instr(l.t, r.w), 0) AS p, length(r.w) AS n
-    FROM regions r LEFT JOIN lines l ON r.k = l.k
-), read AS (
-    SELECT *, {_DIGITS.format("w")} AS digits, {_WORDS.format("w", _sql(WORD_START))} AS words,
-           CASE WHEN v = trunc(v) AND abs(v) < 1e15 THEN CAST(CAST(v AS BIGINT) AS VARCHAR) END AS whole
-    FROM placed
-)
-SELECT i, p, n, digits, words,
-    p > 0 AND instr(substr(t, p + 1), w) = 0 AS once,
-    p > 0 AND (p = 1 OR NOT regexp_matches(substr(t, p - 1, 1), '[0-9A-Za-z_.,]'))
-          AND NOT regexp_matches(substr(t, p + n, 2), '^(?:[0-9A-Za-z_]|[.,][0-9])') AS edges,
-    words = 0 AND regexp_full_match(w, '{_ONE_DIGIT}') AS one_digit,
-    -- With one digit number in w, its digits are the only run of that many digits once commas go.
-    coalesce(digits = length(whole) AND contains(replace(w, ',', ''), whole), false) AS digit_match,
-    CASE WHEN digits = 0 AND words = 1 THEN regexp_extract(w, '{_sql(WORD_NUMBER)}') END AS word
-FROM read
+_WORD_MATCH = "(?i)(?P<all>" + WORD_NUMBER.removeprefix("(?i)") + ")"
+_PLACE = """
+SELECT r.i, coalesce(instr(l.t, r.w), 0) AS p, p > 0 AND instr(substr(l.t, p + 1), r.w) = 0 AS once
+FROM regions r LEFT JOIN lines l ON r.k = l.k
 """
+# Bytes that would join a number to the region's edge: before it, a word character, '.' or ',';
+# after it, a word character, or '.' or ',' followed by a digit (the scanner's lookarounds).
+_WORDLIKE = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.,"
+_WORD = _WORDLIKE[:-2]
 
 
-def _regions(keys: Any, words: Any, values: Any, text: Any) -> dict[str, Any]:
-    """Where each region's folded words are on its line and what they hold, in one DuckDB query
-    (Arrow compute has no search of one column in another): ``p`` the 1-based place (0 when
-    absent), ``n`` the length, ``once``, ``edges``, digit and possible-word counts, whether
-    they hold one digit number and whether it is the value, and whether they hold one number
-    word (``is_word``) of the value (``word_match``). Arrays come back in the order given."""
+def _regions(keys: Any, words: Any, values: Any, text: Any, starts: Any, body: Any) -> dict[str, Any]:
+    """Where each region's folded words are on its line and what they hold: ``p`` the 1-based
+    place (0 when absent), ``n`` the length, ``once``, ``edges``, digit and possible-word
+    counts, whether they hold one digit number and whether it is the value, and whether they
+    hold one number word (``is_word``) of the value (``word_match``), in the order given.
+
+    DuckDB places the words (Arrow compute has no search of one column in another); Arrow
+    reads what the words hold, and numpy the characters either side, from the lines' bytes
+    (``starts`` and ``body``; a line's characters where it is ASCII, the only lines settled).
+    """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from validate.sql import selected
 
     count = len(keys)
+    folded = fold_marks_all(words)
     found = selected(
-        _REGIONS,
-        {
-            "regions": pa.table(
-                {
-                    "i": np.arange(count, dtype=np.int64),
-                    "k": keys,
-                    "w": fold_marks_all(words),
-                    "v": pa.array(values, from_pandas=True),  # NaN (an exclusion) is null
-                }
-            ),
-            "lines": text,
-        },
+        _PLACE,
+        {"regions": pa.table({"i": np.arange(count, dtype=np.int64), "k": keys, "w": folded}), "lines": text},
     )
-    order = np.asarray(found.pop("i"), dtype=np.int64)
-    word = np.full(count, "", dtype=object)
-    word[order] = np.ma.filled(np.ma.asarray(found.pop("word"), dtype=object), "")
-    column: dict[str, Any] = {}
-    for name, got in found.items():
-        filled = np.ma.filled(np.ma.asarray(got), 0)
-        column[name] = np.zeros(count, dtype=filled.dtype)
-        column[name][order] = filled
-    is_word = word != ""
+    order = np.asarray(found["i"], dtype=np.int64)
+    at = np.zeros(count, dtype=np.int64)
+    once = np.zeros(count, dtype=bool)
+    at[order] = np.ma.filled(np.ma.asarray(found["p"]), 0)
+    once[order] = np.ma.filled(np.ma.asarray(found["once"]), False)
+    size = pc.utf8_length(folded).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    # The characters either side: none joins the number inside to what is printed beside it.
+    line = np.clip(np.searchsorted(text["k"].to_numpy(), keys), 0, max(len(starts) - 2, 0))
+    first, stop = starts[line] + at - 1, starts[np.minimum(line + 1, len(starts) - 1)]
+    before = np.where(at > 1, _byte(body, first - 1, stop), ord(" "))
+    after, next_ = _byte(body, first + size, stop), _byte(body, first + size + 1, stop)
+    joined = _within(after, _WORD) | (_within(after, b".,") & _within(next_, b"0123456789"))
+    edges = ~_within(before, _WORDLIKE) & ~joined
+
+    # What the words hold: digits, places a number word may start, one digit number (and its
+    # value), or one number word.
+    any_digit = pc.match_substring_regex(folded, "[0-9]").fill_null(False).to_numpy(zero_copy_only=False)
+    starts_of_words = pc.count_substring_regex(folded, WORD_START).fill_null(0).to_numpy(zero_copy_only=False)
+    one_digit = (starts_of_words == 0) & pc.match_substring_regex(folded, _ONE_DIGIT).fill_null(False).to_numpy(
+        zero_copy_only=False
+    )
+    group = pc.replace_substring(pc.struct_field(pc.extract_regex(folded, "(?P<d>[0-9][0-9,]*)"), [0]), ",", "")
+    digits = pc.utf8_length(group).fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
+    number = np.full(count, np.nan)
+    held = pc.take(group, pa.array(np.flatnonzero(one_digit)))
+    try:
+        number[one_digit] = pc.cast(held, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # digits too many for Arrow's parser; Python reads any
+        number[one_digit] = [float(d) for d in held.to_pylist()]
+    is_word = ~any_digit & (starts_of_words == 1)
     read = np.full(count, np.nan)
-    read[is_word] = pd.Series(word[is_word]).map({w: word_value(w) for w in set(word[is_word])}).to_numpy(np.float64)
-    return {**column, "is_word": is_word, "word_match": is_word & (read == values)}
+    candidates = np.flatnonzero(is_word)
+    if len(candidates):
+        matched = pc.struct_field(pc.extract_regex(pc.take(folded, pa.array(candidates)), _WORD_MATCH), [0])
+        spelled = np.array(matched.fill_null("").to_pylist(), dtype=object)
+        is_word[candidates] = spelled != ""
+        values_of = {w: word_value(w) for w in set(spelled[spelled != ""])}
+        read[candidates] = pd.Series(spelled).map(values_of).to_numpy(np.float64)
+    return {
+        "p": at,
+        "n": size,
+        "once": once,
+        "edges": edges,
+        "digits": np.where(any_digit, digits, 0.0),
+        "words": starts_of_words.astype(np.float64),
+        "one_digit": one_digit,
+        "digit_match": one_digit & (number == values),
+        "is_word": is_word,
+        "word_match": is_word & (read == values),
+    }
 
 
-def _counts(text: Any) -> tuple[Any, Any]:
-    """Per line of the text table: its digits, and the places a number word may start."""
+def _byte(body: Any, at: Any, stop: Any) -> Any:
+    """The bytes of body at the offsets, or a space where an offset is past its line's stop."""
     import numpy as np
 
-    from validate.sql import selected
-
-    found = selected(
-        f"SELECT row, {_DIGITS.format('t')} AS digits, {_WORDS.format('t', _sql(WORD_START))} AS words FROM lines",
-        {"lines": text.append_column("row", _arange(text.num_rows))},
-    )
-    digits = np.zeros(text.num_rows, dtype=np.float64)
-    words = np.zeros(text.num_rows, dtype=np.float64)
-    digits[found["row"]] = found["digits"]
-    words[found["row"]] = found["words"]
-    return digits, words
+    inside = (at >= 0) & (at < stop) & (at < len(body))
+    return np.where(inside, body[np.where(inside, at, 0)] if len(body) else 0, ord(" "))
 
 
-def _arange(count: int) -> Any:
+def _within(codes: Any, allowed: bytes) -> Any:
+    """Whether each byte code is one of the allowed bytes."""
+    import numpy as np
+
+    return np.isin(codes, np.frombuffer(allowed, dtype=np.uint8))
+
+
+def _line_bytes(folded: Any) -> tuple[Any, Any]:
+    """The folded lines' bytes, and where each line starts in them (one more: where the last ends)."""
     import numpy as np
     import pyarrow as pa
 
-    return pa.array(np.arange(count, dtype=np.int64))
+    if isinstance(folded, pa.ChunkedArray):
+        folded = folded.combine_chunks()
+    folded = folded.cast(pa.large_string())
+    _, offsets, data = folded.buffers()
+    starts = np.frombuffer(offsets, dtype=np.int64)[folded.offset : folded.offset + len(folded) + 1]
+    body = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return starts, body
+
+
+def _counts(folded: Any, starts: Any, body: Any) -> tuple[Any, Any]:
+    """Per line: its ASCII digits (counted in its bytes: its characters where it is ASCII, the
+    only lines settled), and the places a number word may start."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    at = np.flatnonzero((body >= ord("0")) & (body <= ord("9")))
+    digits = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(starts) - 1)
+    # Arrow's RE2 counts non-overlapping matches, as it does for the regions' words.
+    words = pc.count_substring_regex(folded, WORD_START).fill_null(0).to_numpy(zero_copy_only=False)
+    return digits.astype(np.float64), words.astype(np.float64)
 
 
 def _scan(lines: list[str], line: int) -> list[PrintedNumber]:

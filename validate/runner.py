@@ -27,9 +27,9 @@ class Step:
     """x-claims sections the check cannot run without: absent, the check does not apply."""
     uses: tuple[str, ...] = ()
     """x-claims sections it also reads when declared."""
-    first: bool = False
-    """Among the longest at scale: started first when checks run at once, so that no thread
-    is left with a long check at the end while the other waits."""
+    weight: int = 0
+    """About how long it takes at scale, relative to the others: when checks run at once the
+    heaviest start first, so that no thread is left with a long check while the other waits."""
 
 
 # The ordered table of checks: structure, types and keys, provenance, consistency.
@@ -39,13 +39,13 @@ CHECKS: tuple[Step, ...] = (
     Step("structure", structure.check_required_tables),
     Step("structure", structure.check_archives_are_text),
     Step("structure", structure.check_formulas),
-    Step("types", types.check_types, first=True),
+    Step("types", types.check_types, weight=1),
     Step("types", types.check_keys),
     Step("provenance", provenance.check_archives, uses=("sources",)),
-    Step("provenance", provenance.check_quotes, ("quotes", "sources"), first=True),
+    Step("provenance", provenance.check_quotes, ("quotes", "sources"), weight=1),
     Step("provenance", provenance.check_figures, ("figures",)),
     Step("provenance", provenance.check_people, ("people", "sources")),
-    Step("provenance", coverage.check_coverage, ("coverage", "sources"), ("exclusions",), first=True),
+    Step("provenance", coverage.check_coverage, ("coverage", "sources"), ("exclusions",), weight=2),
     Step("consistency", consistency.check_rules_file, ("rules",), ("metrics",)),
     Step("consistency", consistency.check_qualifiers, ("claims",), ("qualifiers",)),
     Step("consistency", consistency.check_agreement, ("claims",), ("metrics", "register")),
@@ -188,7 +188,7 @@ def _run(steps: list[Step], package: Package, jobs: int) -> list[list[Finding]]:
     def run(step: Step) -> list[Finding]:
         return list(step.check(package))
 
-    order = sorted(range(len(steps)), key=lambda i: not steps[i].first)  # stable: table order otherwise
+    order = sorted(range(len(steps)), key=lambda i: -steps[i].weight)  # stable: table order otherwise
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="check") as pool:
         futures = {i: pool.submit(run, steps[i]) for i in order}
         return [futures[i].result() for i in range(len(steps))]
