@@ -14,6 +14,7 @@ excluding every number printed inside those words there.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -292,7 +293,7 @@ def _candidates(
         # not matched to a number of that value elsewhere on the line.
         if line not in folded:
             folded[line] = fold_marks(raw[line - 1])
-        words = fold_marks(figure.quote)
+        words = folded_words(figure.quote)
         starts = _occurrences(folded[line], words)
         if starts:
             return [
@@ -316,8 +317,8 @@ def _exclude(
         if not 1 <= exclusion.line <= len(lines):
             stale.append(_stale(exclusion, f"line {exclusion.line} is past the end of the text"))
             continue
-        printed = fold_marks(lines[exclusion.line - 1])
-        words = fold_marks(exclusion.words)
+        printed = folded_words(lines[exclusion.line - 1])
+        words = folded_words(exclusion.words)
         starts = _occurrences(printed, words)
         if not starts:
             stale.append(_stale(exclusion, f"the words are not printed at line {exclusion.line}"))
@@ -332,6 +333,13 @@ def _exclude(
         for index in held:
             excluded.setdefault(index, exclusion)
     return excluded, stale
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def folded_words(words: str) -> str:
+    """fold_marks of a quote, an exclusion's words or a line, remembered: the same case quote is
+    folded for each of its figures, and again for each exclusion on its line."""
+    return fold_marks(words)
 
 
 def _occurrences(text: str, words: str) -> list[int]:

@@ -42,12 +42,13 @@ from validate.coverage import (
     _present,
     _text,
     account,
+    folded_words,
     unread_sections,
 )
 from validate.model import Package
 from validate.numbers import WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
-from validate.text import fold_marks, fold_marks_all
+from validate.text import fold_marks_all
 
 
 def gaps(package: Package) -> Coverage:
@@ -229,8 +230,8 @@ def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[
 def _holds(line: str, numbers: list[PrintedNumber], words: str, value: float) -> bool:
     """Whether one of the line's numbers, of the value, is printed inside the words where they are
     on the line: the exact ledger's test of a row on its own line."""
-    wanted = fold_marks(words)
-    starts = _occurrences(fold_marks(line), wanted)
+    wanted = folded_words(words)
+    starts = _occurrences(folded_words(line), wanted)
     return any(n.value == value and any(s <= n.start and n.end <= s + len(wanted) for s in starts) for n in numbers)
 
 
@@ -288,19 +289,17 @@ def _regions(keys: Any, words: Any, values: Any, text: Any, starts: Any, body: A
 
     # What the words hold: digits, places a number word may start, one digit number (and its
     # value), or one number word.
-    any_digit = pc.match_substring_regex(folded, "[0-9]").fill_null(False).to_numpy(zero_copy_only=False)
+    group = pc.replace_substring(pc.struct_field(pc.extract_regex(folded, "(?P<d>[0-9][0-9,]*)"), [0]), ",", "")
+    any_digit = group.is_valid().to_numpy(zero_copy_only=False)
     starts_of_words = pc.count_substring_regex(folded, WORD_START).fill_null(0).to_numpy(zero_copy_only=False)
     one_digit = (starts_of_words == 0) & pc.match_substring_regex(folded, _ONE_DIGIT).fill_null(False).to_numpy(
         zero_copy_only=False
     )
-    group = pc.replace_substring(pc.struct_field(pc.extract_regex(folded, "(?P<d>[0-9][0-9,]*)"), [0]), ",", "")
     digits = pc.utf8_length(group).fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
-    number = np.full(count, np.nan)
-    held = pc.take(group, pa.array(np.flatnonzero(one_digit)))
     try:
-        number[one_digit] = pc.cast(held, pa.float64()).to_numpy(zero_copy_only=False)
+        number = pc.cast(group, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:  # digits too many for Arrow's parser; Python reads any
-        number[one_digit] = [float(d) for d in held.to_pylist()]
+        number = np.array([np.nan if d is None else float(d) for d in group.to_pylist()], dtype=np.float64)
     is_word = ~any_digit & (starts_of_words == 1)
     read = np.full(count, np.nan)
     candidates = np.flatnonzero(is_word)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,13 @@ def path_problem(root: Path, path: object) -> str | None:
     if ".." in PurePosixPath(path).parts:
         return f"path {path!r} climbs out of the package with '..'"
     real = (root / path).resolve()
-    if not real.is_relative_to(root.resolve()):
+    if not real.is_relative_to(_resolved(root)):
         return f"path {path!r} is a symlink to outside the package"
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    """The package root with its symlinks resolved, once per root (every resource path is
+    checked against it: a thousand archived texts asked for it two thousand times)."""
+    return root.resolve()
