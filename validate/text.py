@@ -261,16 +261,34 @@ class SourceIndex:
         """The source of each line in keys."""
         numbers = np.concatenate([t.line_numbers for t in self.texts]) if self.texts else np.zeros(0, np.int64)
         self.keys = self.owner << 32 | numbers
+        starts = [t.line_starts for t in self.texts]
+        self.line_start = np.concatenate(starts).astype(np.int64) if starts else np.zeros(0, np.int64)
+        """Offset of each line in keys in its source's folded text."""
+        self._ends: Any = None
 
-    def window(self, position: int, reach: int) -> tuple[str, int]:
-        """The folded text from the start of the line at keys[position], running on ``reach`` - 1
-        characters past its end, and how many characters in a quote on that line may start."""
-        owner = int(self.owner[position])
-        text = self.texts[owner]
-        index = position - int(self.first[owner])
-        start = int(text.line_starts[index])
-        end = int(text.line_starts[index + 1]) if index + 1 < len(text.line_starts) else len(text.folded)
-        return text.folded[start : end - 1 + reach], end - 1 - start
+    def windows(self, positions: Any, reaches: Any) -> tuple[list[str], list[int]]:
+        """For each line at keys[position]: the folded text from its start, running on ``reach`` - 1
+        characters past its end, and how many characters in a quote on that line may start.
+
+        The offsets are found for all lines at once by numpy; only the slicing is per line.
+        """
+        import numpy as np
+
+        if not len(positions):
+            return [], []
+        if self._ends is None:
+            # Where each line ends: the next line's start, or the end of its text.
+            self._ends = np.concatenate(
+                [np.append(t.line_starts[1:], len(t.folded)) for t in self.texts if len(t.line_starts)]
+                or [np.zeros(0, dtype=np.int64)]
+            ).astype(np.int64)
+        starts = self.line_start[positions]
+        ends = self._ends[positions]
+        stops = ends - 1 + np.asarray(reaches, dtype=np.int64)
+        folded = [t.folded for t in self.texts]
+        owners = self.owner[positions].tolist()
+        texts = [folded[o][a:b] for o, a, b in zip(owners, starts.tolist(), stops.tolist(), strict=True)]
+        return texts, (ends - 1 - starts).tolist()
 
 
 def line_of_offset(data: bytes, offset: int) -> int:

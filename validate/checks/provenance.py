@@ -224,12 +224,7 @@ def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any)
     reach = np.zeros(len(keys), dtype=np.int64)
     np.maximum.at(reach, at[on_line], size[on_line])
     referenced = np.flatnonzero(reach)
-    windows: list[str] = []
-    lasts: list[int] = []
-    for position, length in zip(referenced.tolist(), reach[referenced].tolist(), strict=True):
-        text, last = index.window(position, length)
-        windows.append(text)
-        lasts.append(last)
+    windows, lasts = index.windows(referenced, reach[referenced])
     wholes = np.unique(source_at[unstated]).tolist()
     for owner in wholes:
         windows.append(index.texts[owner].folded)
