@@ -77,13 +77,17 @@ def gaps(package: Package) -> Coverage:
     unsettled: set[tuple[int, int]] = set()
     sizes = [len(package.files[archives[source_id]]) for source_id in ids]
     unsure: list[Any] = []
+    # Each batch takes its rows by position in source order: a mask over all rows per batch
+    # would cost the number of batches times the rows, which grows with the square of the size.
+    row_order, row_src = _in_source_order(rows)
+    spot_order, spot_src = _in_source_order(spots)
     for lo, hi in _batches(sizes, _BATCH):
         bodies = [package.files[archives[source_id]].decode("utf-8") for source_id in ids[lo:hi]]
         astray, open_lines, undecided = _settle(
             bodies,
             lo,
-            rows[(rows["src"] >= lo).to_numpy() & (rows["src"] < hi).to_numpy()],
-            spots[(spots["src"] >= lo).to_numpy() & (spots["src"] < hi).to_numpy()],
+            rows.iloc[row_order[np.searchsorted(row_src, lo) : np.searchsorted(row_src, hi)]],
+            spots.iloc[spot_order[np.searchsorted(spot_src, lo) : np.searchsorted(spot_src, hi)]],
         )
         whole |= astray
         unsettled |= open_lines
@@ -146,6 +150,15 @@ def gaps(package: Package) -> Coverage:
             source_id, archives.get(source_id, source_id), account(printed, covered, excluded)
         )
     return Coverage(sources, tuple(stale), tuple(unmatched), tuple(dict.fromkeys(unread)))
+
+
+def _in_source_order(frame: Any) -> tuple[Any, Any]:
+    """The frame's row positions sorted by source index (stable), and those indexes in that order."""
+    import numpy as np
+
+    src = frame["src"].to_numpy(np.int64)
+    order = np.argsort(src, kind="stable")
+    return order, src[order]
 
 
 def _batches(sizes: list[int], limit: int) -> list[tuple[int, int]]:
