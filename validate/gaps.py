@@ -119,7 +119,13 @@ def gaps(package: Package) -> Coverage:
         by_source[src].append(ln)
     at_line = np.zeros(len(rows), dtype=bool)
     if unsettled and len(rows):
-        at_line = pd.MultiIndex.from_frame(rows[["src", "ln"]]).isin(pd.MultiIndex.from_tuples(sorted(unsettled)))
+        # (source, line) pairs as one integer each: a MultiIndex of every row made a tuple per row.
+        lines = rows["ln"].to_numpy(np.int64)
+        open_src = np.array([src for src, _ in unsettled], dtype=np.int64)
+        open_ln = np.array([ln for _, ln in unsettled], dtype=np.int64)
+        low = int(min(lines.min(), open_ln.min()))
+        span = int(max(lines.max(), open_ln.max())) - low + 1
+        at_line = np.isin(rows["src"].to_numpy(np.int64) * span + (lines - low), open_src * span + (open_ln - low))
     wanted = rows[rows["src"].isin(list(whole)).to_numpy() | at_line]
     figures: dict[int, list[tuple[int, int, _Figure]]] = defaultdict(list)
     for src, entry, row, figure in _figures_at(package, wanted):
