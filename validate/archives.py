@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from validate.model import FILLING, Package
+from validate.model import Package
 from validate.text import SourceIndex, SourceText, source_texts_of
 from validate.typed import typed_table
 
@@ -15,7 +15,7 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
     """Each source's archived text, by source id, for the sources whose text is intact."""
     if pkg.source_texts is not None:
         return pkg.source_texts
-    with FILLING:
+    with pkg.filling:
         if pkg.source_texts is None:
             pkg.source_texts = _intact_texts(pkg)
         return pkg.source_texts
@@ -45,7 +45,7 @@ def _intact_texts(pkg: Package) -> dict[str, SourceText]:
 def source_index(pkg: Package) -> SourceIndex:
     """The line index of every intact source text, built once."""
     if pkg.source_index is None:
-        with FILLING:
+        with pkg.filling:
             if pkg.source_index is None:
                 pkg.source_index = SourceIndex(source_texts(pkg))
     return pkg.source_index

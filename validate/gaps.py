@@ -95,24 +95,27 @@ def gaps(package: Package) -> Coverage:
 
     # A row whose words hold several numbers: read its line now, and its source whole if none of
     # them is the row's value (it may then take a number from another line).
-    split: dict[int, list[str]] = {}
     scanned: dict[tuple[int, int], list[PrintedNumber]] = {}
     doubtful = pd.concat(unsure) if unsure else rows.iloc[:0]
-    for src, ln, quote, value in zip(
-        doubtful["src"].tolist(),
-        doubtful["ln"].tolist(),
-        doubtful["quote"].tolist(),
-        doubtful["value"].tolist(),
-        strict=True,
+    current, printed_lines = -1, []  # one source's lines at a time: all of them held 50 MB at a million rows
+    for src, ln, quote, value in sorted(
+        zip(
+            doubtful["src"].tolist(),
+            doubtful["ln"].tolist(),
+            doubtful["quote"].astype(str).tolist(),
+            doubtful["value"].tolist(),
+            strict=True,
+        )
     ):
         if src in whole:
             continue
-        if src not in split:
-            split[src] = package.files[archives[ids[src]]].decode("utf-8").split("\n")
+        if src != current:
+            current, printed_lines = src, package.files[archives[ids[src]]].decode("utf-8").split("\n")
         if (src, ln) not in scanned:
-            scanned[src, ln] = _scan(split[src], ln)
-        if not _holds(split[src][ln - 1], scanned[src, ln], str(quote), float(value)):
+            scanned[src, ln] = _scan(printed_lines, ln)
+        if not _holds(printed_lines[ln - 1], scanned[src, ln], quote, float(value)):
             whole.add(src)
+    del printed_lines
 
     by_source: dict[int, list[int]] = defaultdict(list)
     for src, ln in sorted(unsettled):
@@ -139,7 +142,7 @@ def gaps(package: Package) -> Coverage:
             sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), ())
             continue
         text = texts[source_id]
-        printed_text = split.get(src) or package.files[archives[source_id]].decode("utf-8").split("\n")
+        printed_text = package.files[archives[source_id]].decode("utf-8").split("\n")
         if src in whole:
             printed = scan("\n".join(printed_text))
         else:

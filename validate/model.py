@@ -3,7 +3,8 @@
 Loading fills it once; checks read it and never open files. Caches of derived views (typed
 columns, normalised source texts) are declared here as fields, so nothing sets attributes
 on the model from outside. The checks may run in two threads (validate.runner): whoever
-fills a cache holds FILLING, so each is built once.
+fills a cache holds its owner's ``filling`` lock, so each is built once, and two different
+caches (one table's typed cells, the package's source texts) are built at the same time.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from validate.text import SourceIndex, SourceText
     from validate.typed import BadCell, TypedTable
 
-FILLING = threading.RLock()
-"""Held while a cache of the model is filled, so that two checks running at once build it once."""
-
 DESCRIPTOR = "datapackage.json"
 DESCRIPTOR_NAMES = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")
 """Descriptor file names looked for in a package directory, in this order."""
@@ -48,6 +46,8 @@ class Table:
     """Cells the loader already knows are of the wrong type (a JSON number in a string field of inline data)."""
     typed: TypedTable | None = field(default=None, repr=False)
     """The cells read as their declared types, once (validate.typed fills it on first use)."""
+    filling: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    """Held while ``typed`` is filled."""
 
     @property
     def fields(self) -> list[dict[str, Any]]:
@@ -85,6 +85,9 @@ class Package:
     """Each intact archived text by source id, normalised once (validate.checks.provenance fills it)."""
     source_index: SourceIndex | None = field(default=None, repr=False)
     """The line index of those texts, for finding many quotes' lines at once (filled on first use)."""
+    filling: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    """Held while ``source_texts`` or ``source_index`` is filled (a table's own lock may be taken
+    inside it, never the other way round)."""
     _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> Table | None:

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from validate.model import FILLING
-
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -50,7 +48,7 @@ def typed_table(table: Table) -> TypedTable:
     """Read every column of the table as its declared type, once; later calls reuse it."""
     if table.typed is not None:
         return table.typed
-    with FILLING:
+    with table.filling:
         if table.typed is None:
             table.typed = _typed(table)
         return table.typed
