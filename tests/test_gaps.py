@@ -221,3 +221,13 @@ def test_every_number_word_starts_where_the_word_count_looks() -> None:
     start = re.compile(WORD_START.removeprefix("(?i)"), re.IGNORECASE)
     for words in [*_WORDS, "hundreds", "thousands", "millions", "half", "four-and-a-half"]:
         assert start.match(words), words
+
+
+def test_words_in_another_script_are_read_exactly() -> None:
+    # Python reads '5' and an Arabic-Indic three as 53; the bulk patterns would see a 5 alone.
+    rows = pd.DataFrame([(0, 1, 5.0, "5\u0663 arrests")], columns=["src", "ln", "value", "quote"])
+    whole, unsettled, undecided = _settle(
+        ["made 5\u0663 arrests"], 0, rows.assign(usable=True), pd.DataFrame(columns=["src", "ln", "words"])
+    )
+    assert (0, 1) in unsettled
+    assert len(undecided) == 1 or whole == {0}

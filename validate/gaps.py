@@ -311,18 +311,23 @@ def _regions(keys: Any, words: Any, values: Any, text: Any, starts: Any, body: A
 
     # What the words hold: digits, places a number word may start, one digit number (and its
     # value), or one number word.
+    # Only ASCII words are read here: Python's scanner reads other scripts' digits, which these
+    # patterns do not see ('5' then an Arabic-Indic three is 53 to it); the others are undecided.
+    plain = pc.string_is_ascii(folded).fill_null(False).to_numpy(zero_copy_only=False)
     group = pc.replace_substring(pc.struct_field(pc.extract_regex(folded, "(?P<d>[0-9][0-9,]*)"), [0]), ",", "")
     any_digit = group.is_valid().to_numpy(zero_copy_only=False)
     starts_of_words = pc.count_substring_regex(folded, WORD_START).fill_null(0).to_numpy(zero_copy_only=False)
-    one_digit = (starts_of_words == 0) & pc.match_substring_regex(folded, _ONE_DIGIT).fill_null(False).to_numpy(
-        zero_copy_only=False
+    one_digit = (
+        plain
+        & (starts_of_words == 0)
+        & pc.match_substring_regex(folded, _ONE_DIGIT).fill_null(False).to_numpy(zero_copy_only=False)
     )
     digits = pc.utf8_length(group).fill_null(0).to_numpy(zero_copy_only=False).astype(np.float64)
     try:
         number = pc.cast(group, pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:  # digits too many for Arrow's parser; Python reads any
         number = np.array([np.nan if d is None else float(d) for d in group.to_pylist()], dtype=np.float64)
-    is_word = ~any_digit & (starts_of_words == 1)
+    is_word = plain & ~any_digit & (starts_of_words == 1)
     read = np.full(count, np.nan)
     candidates = np.flatnonzero(is_word)
     if len(candidates):
