@@ -176,6 +176,22 @@ def test_archive_symlinked_to_a_fifo_outside(tmp_path: Path, outside: Path) -> N
     )
 
 
+def test_a_folder_symlinked_outside_refuses_every_file_in_it(tmp_path: Path, outside: Path) -> None:
+    """A folder of the package that is a link out: the files under it are outside, though none is
+    a link itself (the path check resolves each file's folder)."""
+    package = copy_package(tmp_path)
+    archive = package / ARCHIVE_0.rsplit("/", 1)[0]
+    archive.rename(outside / "archive")
+    archive.symlink_to(outside / "archive")
+    result = cli(package, "--format", "json", timeout=60)
+    assert result.returncode == 1, result.stderr
+    refused = {f for f in located(json.loads(result.stdout)) if f[0] == "unsafe-path"}
+    resources = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["resources"]
+    archived = {r["name"] for r in resources if str(r.get("path", "")).startswith("data/archive/")}
+    assert refused == {("unsafe-path", DESCRIPTOR, None, f"resources[{name}].path") for name in archived}
+    assert len(archived) == 5
+
+
 def test_descriptor_symlinked_to_a_fifo_outside(tmp_path: Path, outside: Path) -> None:
     package = copy_package(tmp_path)
     (package / DESCRIPTOR).unlink()

@@ -24,14 +24,17 @@ def path_problem(root: Path, path: object) -> str | None:
         return f"absolute path {path!r}; use a path relative to the package root"
     if ".." in PurePosixPath(path).parts:
         return f"path {path!r} climbs out of the package with '..'"
-    real = (root / path).resolve()
+    full = root / path
+    # A file's real path is its folder's, resolved once per folder, unless the file is a link
+    # itself: resolving each of a thousand archived texts in full took a tenth of a second.
+    real = full.resolve() if os.path.islink(full) else _resolved(full.parent) / full.name
     if not real.is_relative_to(_resolved(root)):
         return f"path {path!r} is a symlink to outside the package"
     return None
 
 
-@functools.lru_cache(maxsize=16)
-def _resolved(root: Path) -> Path:
-    """The package root with its symlinks resolved, once per root (every resource path is
-    checked against it: a thousand archived texts asked for it two thousand times)."""
-    return root.resolve()
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: Path) -> Path:
+    """The folder with its symlinks resolved, once per folder (every resource path is checked
+    against the package root: a thousand archived texts asked for it two thousand times)."""
+    return folder.resolve()
