@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, copy_package, edit, read_rows, write_rows
 from validate.archives import source_texts
-from validate.coverage import Coverage, coverage
+from validate.coverage import Coverage, RowRef, _cover, _exclude, _Exclusion, _Figure, coverage
 from validate.gaps import _settle, gaps
 from validate.loading import load_package
 from validate.options import Options
 from validate.printed import PrintedNumber, scan_line
-from validate.text import fold_marks
+from validate.text import SourceText, fold_marks
 
 Verdict = tuple[list[tuple[str, int, int, float]], list[tuple[str, int, str]], list[tuple[str, int]]]
 
@@ -85,6 +85,8 @@ def lines_and_regions(draw: st.DrawFn) -> tuple[list[str], Any, Any]:
         lines = []
         for ln in range(1, draw(st.integers(1, 3)) + 1):
             parts = draw(st.lists(st.sampled_from(tokens), max_size=10))
+            if draw(st.booleans()):  # the same words printed twice on a line
+                parts += parts[: draw(st.integers(0, len(parts)))]
             line = "".join(parts)
             lines.append(line)
             cuts = sorted(set(draw(st.lists(st.integers(0, len(parts)), max_size=6))) | {0, len(parts)})
@@ -141,6 +143,22 @@ def test_a_settled_line_is_one_the_exact_ledger_accounts_for_whole(case: tuple[l
                 assert any(n.value == v and _inside(line, q, n) for n in numbers), (line, q, v)
             for w in excluded["words"]:
                 assert any(_inside(line, w, n) for n in numbers), (line, w)
+            # ... and the exact ledger, taking for each row in turn the first number of its value
+            # its words hold that no earlier row took, leaves nothing over in either order.
+            for order in (figures, figures.iloc[::-1]):
+                assert _ledger_leaves(line, ln, order, excluded) == ([], [], []), (line, order)
+
+
+def _ledger_leaves(line: str, ln: int, figures: Any, excluded: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """The exact ledger on one line: its numbers left unaccounted, its stray rows, its stale exclusions."""
+    numbers = scan_line(line, ln)
+    lines = [""] * (ln - 1) + [line]
+    ref = RowRef("t", "t.csv", 0, "value")
+    rows = [_Figure(ref, "s", ln, v, q) for v, q in zip(figures["value"], figures["quote"], strict=True)]
+    covered, strays = _cover(numbers, rows, SourceText("\n".join(lines)), lines)
+    listed = [_Exclusion(ref, "s", ln, w, None) for w in excluded["words"]]
+    held, stale = _exclude(numbers, listed, lines)
+    return [n for i, n in enumerate(numbers) if i not in covered and i not in held], strays, stale
 
 
 def test_the_bulk_pass_settles_plain_lines() -> None:
