@@ -33,6 +33,34 @@ def test_module_and_console_script_agree() -> None:
     assert json.loads(outputs[0].stdout)["valid"] is True
 
 
+@pytest.mark.parametrize("entry", ["module", "script"])
+def test_the_process_writes_its_whole_report_before_it_exits(package: Path, entry: str) -> None:
+    """The command ends its process without freeing what it built (validate.cli.run): the
+    report, far larger than a pipe holds, must still arrive whole, with its exit code."""
+    rows = (package / "data" / "metrics.csv").read_text(encoding="utf-8").splitlines()
+    body = "\n".join(rows + [f"m{i},M{i},count,=bad" for i in range(2000)]) + "\n"
+    (package / "data" / "metrics.csv").write_text(body, encoding="utf-8")
+    command = (
+        [sys.executable, "-m", "validate"]
+        if entry == "module"
+        else [str(Path(sys.executable).with_name("ocsa-validate"))]
+    )
+    done = subprocess.run(
+        [*command, str(package), "--format", "json", "--max-findings", "5000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert len(done.stdout) > 1 << 16
+    report = json.loads(done.stdout)
+    assert sum(f["code"] == "formula-injection" for f in report["findings"]) == 2000
+    usage = subprocess.run([*command, str(package / "absent")], capture_output=True, text=True, timeout=60, check=False)
+    assert (usage.returncode, usage.stdout) == (2, "")
+    assert "is not a directory" in usage.stderr
+
+
 def test_json_report_keeps_its_contract(package: Path) -> None:
     edit(package, "outcomes", "ucol-l23-arrests", "number", "1666")
     code, report = run(package)

@@ -1,3 +1,3 @@
-from validate.cli import main
+from validate.cli import run
 
-main()
+run()
