@@ -190,3 +190,30 @@ def test_formula_cells_read_from_first_bytes_are_those_the_pattern_finds(
     column = pd.Series(pd.arrays.ArrowExtensionArray(chunks))
     assert _formula_rows(column) == expected
     assert _formula_rows(pd.Series(cells[cut:], dtype=object)) == expected
+
+
+_KEY = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "None", "<NA>"]))
+
+
+@given(
+    st.lists(st.tuples(_KEY, _KEY), max_size=12),
+    st.lists(st.tuples(_KEY, _KEY), max_size=12),
+    st.integers(1, 2),
+    st.sampled_from(["str", "object"]),
+)
+def test_missing_keys_are_those_no_complete_parent_key_has(
+    child: list[tuple[str | None, str | None]], parent: list[tuple[str | None, str | None]], width: int, kind: str
+) -> None:
+    """Either side may be the smaller (the smaller is hashed), keys of one or two columns; a
+    parent's missing cell matches nothing, though a column of objects writes it as 'None'."""
+    import pandas as pd
+
+    from validate.checks.types import missing_keys
+
+    def frame(rows: list[tuple[str | None, str | None]], names: list[str], dtype: str) -> pd.DataFrame:
+        return pd.DataFrame([row[:width] for row in rows], columns=names[:width], dtype=dtype)
+
+    known = {row[:width] for row in parent if None not in row[:width]}
+    expected = [None not in row[:width] and row[:width] not in known for row in child]
+    got = missing_keys(frame(child, ["x", "y"], "str"), frame(parent, ["p", "q"], kind))
+    assert got.tolist() == expected

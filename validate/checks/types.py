@@ -11,6 +11,7 @@ from validate.model import Package, Table
 from validate.typed import typed_table
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pandera.pandas as pa
     import pyarrow as pa_lib
@@ -180,6 +181,31 @@ def _joined(frame: pd.DataFrame, fields: list[str]) -> pa_lib.Array:
     return pc.binary_join_element_wise(*columns, separator)
 
 
+def missing_keys(child: pd.DataFrame, parent: pd.DataFrame) -> np.ndarray:
+    """Per child row, True when its key (every cell filled) is no complete key of the parent.
+
+    A key with a missing cell is null once joined (_joined), on either side: a child's is not
+    judged, and a parent's matches no child key that is."""
+    import pyarrow.compute as pc
+
+    filled = child.notna().all(axis=1).to_numpy(dtype=bool)
+    keys = _joined(child, list(child.columns))
+    found = pc.is_in(keys, value_set=_present(_joined(parent, list(parent.columns)), keys))
+    missing: np.ndarray = filled & ~found.to_numpy(zero_copy_only=False).astype(bool)
+    return missing
+
+
+def _present(parent: pa_lib.Array, child: pa_lib.Array) -> pa_lib.Array:
+    """The parent's distinct keys, or, for a child smaller than its parent, those of them the child
+    holds: hashing the smaller side, since a table of a few rows pointing into a million outcomes
+    spent 0.45 s hashing the million."""
+    import pyarrow.compute as pc
+
+    if len(child) < len(parent):
+        parent = pc.filter(parent, pc.is_in(parent, value_set=pc.unique(child)))
+    return pc.unique(parent)
+
+
 def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
     foreign = table.schema.get("foreignKeys", [])
     if not isinstance(foreign, list):
@@ -202,13 +228,9 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         ):
             continue  # the unreadable parent or broken schema has its own finding
         import numpy as np
-        import pyarrow.compute as pc
 
         child = typed_table(table).frame[fields]
-        known = typed_table(parent).frame[parent_fields].dropna()
-        filled = child.notna().all(axis=1).to_numpy(dtype=bool)
-        found = pc.is_in(_joined(child, fields), value_set=pc.unique(_joined(known, parent_fields)))
-        missing = filled & ~found.to_numpy(zero_copy_only=False).astype(bool)
+        missing = missing_keys(child, typed_table(parent).frame[parent_fields])
         for row in child.index[np.flatnonzero(missing)]:
             values = ", ".join(str(child.at[row, f]) for f in fields)
             yield finding(
