@@ -318,7 +318,9 @@ def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
     plain = np.zeros(len(values), dtype=bool)
     if not len(rows) or not pd.api.types.is_string_dtype(quotes.dtype):
         return plain
-    texts = pc.take(pa.array(quotes, type=pa.large_string()), pa.array(rows))
+    texts = pa.array(quotes, type=pa.large_string())
+    if len(rows) < len(texts):  # usually every row is judged: then the column serves as it is, not copied
+        texts = pc.take(texts, pa.array(rows))
     found = selected_rows(
         "WITH padded AS (SELECT row, n, quote, "
         "' ' || regexp_replace(quote, '[-;:!?)]', ' ', 'g') || ' ' AS spaced FROM figures), "
