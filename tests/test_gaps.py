@@ -249,3 +249,24 @@ def test_words_in_another_script_are_read_exactly() -> None:
     )
     assert (0, 1) in unsettled
     assert len(undecided) == 1 or whole == {0}
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(st.sampled_from("0123456789,. aé٣"), max_size=24)), max_size=12),
+    st.integers(0, 3),
+)
+def test_digits_are_counted_and_read_from_the_bytes_as_python_reads_them(cells: list[str | None], skip: int) -> None:
+    """Over a sliced array too: its bytes start past those of the cells cut off."""
+    import pyarrow as pa
+
+    from validate.gaps import _digits
+
+    array = pa.array(["12345", *cells], pa.large_string()).slice(min(skip, len(cells) + 1))
+    count, number = _digits(array)
+    for i, cell in enumerate(array.to_pylist()):
+        ascii_digits = [c for c in cell or "" if c in "0123456789"]
+        assert count[i] == len(ascii_digits)
+        if 0 < len(ascii_digits) <= 15:
+            assert number[i] == int("".join(ascii_digits))
+        else:
+            assert number[i] != number[i]  # NaN: none, or too many to add up exactly
