@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -217,3 +219,48 @@ def test_missing_keys_are_those_no_complete_parent_key_has(
     expected = [None not in row[:width] and row[:width] not in known for row in child]
     got = missing_keys(frame(child, ["x", "y"], "str"), frame(parent, ["p", "q"], kind))
     assert got.tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(st.sampled_from("ab-_1A \n"), max_size=5)), min_size=1, max_size=40),
+    st.integers(0, 2),
+)
+def test_a_pattern_over_distinct_values_is_the_pattern_over_every_row(values: list[str | None], spread: int) -> None:
+    """A large column of few values (the only kind judged by its distinct values) passes the
+    pattern check over them exactly when it passes over every row."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from validate.checks.types import _FEW, _holds_throughout
+
+    check = pa.Check.str_matches(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+    # The values repeated past the sample size, or (spread 2) among mostly distinct ids.
+    rows = (values * (_FEW // len(values) + 2))[: _FEW + 1000]
+    if spread == 2:
+        rows = [f"id-{i}" for i in range(len(rows) - len(values))] + values
+    column = pd.Series(rows, dtype="str")
+    judged = _holds_throughout(check, column)
+    assert not judged or bool(check(column).check_passed)
+    if spread < 2:  # few distinct values: judged by them, so the answer is the full check's
+        assert judged == bool(check(column).check_passed)
+
+
+def test_a_bad_id_among_a_large_table_of_few_ids_is_found_at_its_line(tmp_path: Path) -> None:
+    import csv
+
+    from benchmarks.generate import generate
+    from conftest import run
+
+    package = tmp_path / "package"
+    generate(package, 12_000)
+    path = package / "data" / "outcomes.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("metric_id")
+    rows[5000][column] = "Arrests"  # upper case breaks the identifier pattern
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    _, report = run(package)
+    found = {(f["code"], f["file"], f["line"], f["field"]) for f in report["findings"]}
+    assert ("pattern-mismatch", "data/outcomes.csv", 5001, "metric_id") in found
