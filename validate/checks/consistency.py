@@ -136,6 +136,7 @@ def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
     maps each qualifier in QUALIFIERS to the rows that have it.
     """
     import numpy as np
+    import pandas as pd
 
     number = frame["value"].astype("float64").to_numpy()
     unit = (
@@ -145,8 +146,12 @@ def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
     )
     lo, hi = number.copy(), number.copy()
     rows_of: dict[str, Any] = {}
+    # One hash pass over the qualifiers, then integer comparisons: comparing the strings once
+    # per qualifier cost 0.06 s a call at 1,000,000 rows.
+    codes, distinct = pd.factorize(frame["qualifier"], use_na_sentinel=True)
+    code_of = {name: code for code, name in enumerate(distinct.tolist())}
     for name, reading in QUALIFIERS.items():
-        rows = frame["qualifier"].eq(name).to_numpy(dtype=bool, na_value=False)
+        rows = codes == code_of.get(name, -2)
         rows_of[name] = rows
         lo[rows] = reading.lo_times * number[rows] + reading.lo_units * unit[rows]
         if reading.hi_times is None:
