@@ -526,6 +526,24 @@ def test_each_code_is_located(case: Case, package: Path) -> None:
     assert {e[0] for e in expected} == {case.code} | case.also
 
 
+# The codes of the checks that settle rows in bulk on a large package and read every row on a
+# small one (validate.bulk): run here with the bulk passes forced on, they must say the same.
+BULK_CODES = {"quote-not-in-source", "quote-wrong-line", "figure-not-in-quote", "number-not-covered"}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES_BY_CODE if ({c.code} | c.also) & BULK_CODES], ids=lambda c: c.code)
+def test_each_code_is_located_by_the_bulk_passes_too(
+    case: Case, package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import validate.bulk
+
+    monkeypatch.setattr(validate.bulk, "FROM_ROWS", 0)
+    expected = case.breaks(package)
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == expected
+
+
 @pytest.mark.parametrize("name", sorted(OPTION_CASES))
 def test_limit_codes_are_located(name: str, package: Path) -> None:
     breaks, args = OPTION_CASES[name]

@@ -371,3 +371,20 @@ def test_a_generated_package_with_defects_gives_the_same_report_at_once_or_one_b
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
     assert len(json.loads(one.stdout)["findings"]) >= 6
+
+
+@pytest.mark.parametrize("name", ["intact", "many-defects"])
+def test_settling_rows_in_bulk_or_reading_each_gives_the_same_report(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small package is read row by row, a large one settled in bulk first (validate.bulk)."""
+    import validate.bulk
+
+    package = copy_package(tmp_path)
+    BREAKS[name](package)
+    reports = []
+    for rows in (0, 10**9):
+        monkeypatch.setattr(validate.bulk, "FROM_ROWS", rows)
+        reports.append(CliRunner().invoke(main, [str(package), "--format", "json"]).stdout)
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["valid"] is (name == "intact")

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
+from validate import bulk
 from validate.archives import resources_by_path, source_index, source_texts
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
@@ -136,7 +137,7 @@ def check_quotes(pkg: Package) -> Iterator[Finding]:
         # the rows it leaves are searched for, one by one.
         settled = np.zeros(len(frame), dtype=bool)
         # In slices of rows, so that the row-sized arrays and DuckDB's join stay small at any size.
-        for start in range(0, len(frame), _QUOTE_BATCH):
+        for start in range(0, len(frame) if bulk.worth_it(pkg) else 0, _QUOTE_BATCH):
             rows = slice(start, start + _QUOTE_BATCH)
             settled[rows] = _at_stated_lines(
                 source_index(pkg),
@@ -281,7 +282,7 @@ def check_figures(pkg: Package) -> Iterator[Finding]:
         frame = typed_table(table).frame
         numbers, quotes = frame[number_column], frame[words_column]
         judged = numbers.notna().to_numpy(dtype=bool) & quotes.notna().to_numpy(dtype=bool)
-        open_rows = judged & ~_printed_plainly(numbers, quotes, judged)
+        open_rows = judged & ~_printed_plainly(numbers, quotes, judged) if bulk.worth_it(pkg) else judged
         for row in np.flatnonzero(open_rows).tolist():
             number: Any = numbers.iat[row]
             words: Any = quotes.iat[row]
