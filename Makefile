@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	# An editable install leaves the project's own modules uncompiled (pip compiles only what it
+	# copies): compiled once here, a run need not compile them again where PYTHONDONTWRITEBYTECODE
+	# keeps Python from caching them (about 0.03 s of every run).
+	$(BIN)/python -m compileall -q validate publish contribute
 	touch $(STAMP)
 
 validate: $(STAMP)
