@@ -58,7 +58,8 @@ _DEFAULTS = Options()
     type=click.IntRange(min=1),
     default=_DEFAULTS.jobs,
     show_default=True,
-    help="Checks run at once (threads); the report is the same for any number.",
+    help="Checks run at once, at most, in threads (one where no table has 1,000 rows); "
+    "the report is the same for any number.",
 )
 @click.option("--debug", is_flag=True, help="Show a traceback on internal failure.")
 @click.version_option(package_name="uk-online-csa-policing")
