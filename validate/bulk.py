@@ -1,11 +1,13 @@
-"""When a check settles rows in bulk before reading the rest one by one.
+"""When a package is large enough for the checks' bulk passes and for two threads.
 
 The quote, figure and coverage checks first settle, for all rows at once (Arrow, numpy and
 DuckDB), the rows that plainly hold, and read only the others one by one. That pays from a
 few thousand rows; on a package of a few dozen rows the bulk pass's start-up (DuckDB's
 connection and queries, building Arrow tables) cost more than reading every row, about
-0.04 s of the 0.3 s a run of this package takes after its imports. Both ways give the same
-report (tests/test_finding_codes.py runs the provenance cases both ways).
+0.04 s of the 0.3 s a run of this package takes after its imports. The same package is
+checked in one thread (validate.runner). Both ways give the same report
+(tests/test_finding_codes.py runs the provenance cases both ways, tests/test_guarantees.py
+whole packages).
 """
 
 from __future__ import annotations
