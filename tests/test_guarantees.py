@@ -394,3 +394,15 @@ def test_settling_rows_in_bulk_or_reading_each_gives_the_same_report(
         reports.append(CliRunner().invoke(main, [str(package), "--format", "json"]).stdout)
     assert reports[0] == reports[1]
     assert json.loads(reports[0])["valid"] is (name == "intact")
+
+
+def test_a_folder_swapped_for_a_link_out_between_runs_is_refused(tmp_path: Path, outside: Path) -> None:
+    """Folders are resolved once per run, not once per process: a second run in the same process
+    sees a folder that has since become a link out of the package."""
+    package = copy_package(tmp_path)
+    assert validate_package(package).valid
+    archive = package / ARCHIVE_0.rsplit("/", 1)[0]
+    archive.rename(outside / "archive")
+    archive.symlink_to(outside / "archive")
+    refused = {f.code for f in validate_package(package).findings if f.severity == "error"}
+    assert refused == {"unsafe-path"}

@@ -19,7 +19,7 @@ from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file, read_json, read_yaml
 from validate.loading.header import match_header
 from validate.loading.inline import load_inline
-from validate.loading.paths import path_problem
+from validate.loading.paths import forget_folders, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
@@ -33,6 +33,7 @@ __all__ = ["Package", "Table", "load_package", "path_problem", "read_file", "res
 
 def load_package(root: Path, options: Options) -> Package:
     """Read everything the checks need from the package at root."""
+    forget_folders()
     pkg = Package(root=root)
     name = next((n for n in DESCRIPTOR_NAMES if (root / n).is_file()), None)
     if name is None:

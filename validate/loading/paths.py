@@ -33,8 +33,14 @@ def path_problem(root: Path, path: object) -> str | None:
     return None
 
 
+def forget_folders() -> None:
+    """Resolve folders afresh: called as each run starts loading, so that a folder swapped for a
+    link out of the package since an earlier run in this process is seen."""
+    _resolved.cache_clear()
+
+
 @functools.lru_cache(maxsize=1024)
 def _resolved(folder: Path) -> Path:
-    """The folder with its symlinks resolved, once per folder (every resource path is checked
-    against the package root: a thousand archived texts asked for it two thousand times)."""
+    """The folder with its symlinks resolved, once per folder in a run (every resource path is
+    checked against the package root: a thousand archived texts asked for it two thousand times)."""
     return folder.resolve()
