@@ -61,6 +61,23 @@ def test_the_process_writes_its_whole_report_before_it_exits(package: Path, entr
     assert "is not a directory" in usage.stderr
 
 
+def test_the_process_does_not_import_what_it_never_uses() -> None:
+    """pandera imports hypothesis, where installed, for data synthesis the validator never
+    asks for (validate.cli.run marks it absent): the run must not pay for its import."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "validate", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "pandera.backends.pandas.builtin_checks" in imported
+    assert "hypothesis" not in imported  # its submodules' lines may remain: attempts that failed at once
+
+
 def test_json_report_keeps_its_contract(package: Path) -> None:
     edit(package, "outcomes", "ucol-l23-arrests", "number", "1666")
     code, report = run(package)

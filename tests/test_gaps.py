@@ -270,3 +270,17 @@ def test_digits_are_counted_and_read_from_the_bytes_as_python_reads_them(cells: 
             assert number[i] == int("".join(ascii_digits))
         else:
             assert number[i] != number[i]  # NaN: none, or too many to add up exactly
+
+
+@given(st.text(st.sampled_from("ab\n\r’é 7"), max_size=30))
+def test_lines_read_from_the_bytes_are_the_lines_of_the_text(text: str) -> None:
+    """The ledger's lines, each decoded when read, are those str.split gives, by any index."""
+    from validate.gaps import _RawLines
+
+    lines, expected = _RawLines(text.encode("utf-8")), text.split("\n")
+    assert len(lines) == len(expected)
+    for index in range(-len(expected), len(expected)):
+        assert lines[index] == expected[index]
+    for outside in (len(expected), -len(expected) - 1):
+        with pytest.raises(IndexError):
+            lines[outside]

@@ -52,8 +52,9 @@ def _folded_line_by_line(text: str) -> tuple[str, list[int], list[int]]:
 def test_source_texts_of_folds_as_line_by_line(texts: dict[str, str]) -> None:
     """Texts folded together in Arrow read exactly as each folded line by line in Python."""
     together = source_texts_of(texts)
+    as_bytes = source_texts_of({key: text.encode("utf-8") for key, text in texts.items()})
     for key, text in texts.items():
-        for folded in (together[key], SourceText(text)):
+        for folded in (together[key], as_bytes[key], SourceText(text)):
             assert (folded.folded, folded.line_starts.tolist(), folded.line_numbers.tolist()) == (
                 _folded_line_by_line(text)
             )

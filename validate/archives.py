@@ -22,7 +22,7 @@ def source_texts(pkg: Package) -> dict[str, SourceText]:
 
 
 def _intact_texts(pkg: Package) -> dict[str, SourceText]:
-    decoded: dict[str, str] = {}
+    raw: dict[str, bytes] = {}
     declared = pkg.declarations.sources
     sources = pkg.table(declared.resource) if declared else None
     if declared is not None and sources is not None and {declared.id, declared.archive} <= set(sources.frame.columns):
@@ -35,11 +35,30 @@ def _intact_texts(pkg: Package) -> dict[str, SourceText]:
                 continue
             if _text_changed(pkg, path, data, sha256, by_path):
                 continue  # one archive-mismatch finding says it all; its quotes cannot be judged
-            try:
-                decoded[source_id] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue  # reported once as an encoding error of the archive
-    return source_texts_of(decoded)
+            raw[source_id] = data
+    # A text that is not UTF-8 is reported once, as an encoding error of the archive.
+    return source_texts_of(_utf8(raw))
+
+
+def _utf8(texts: dict[str, bytes]) -> dict[str, bytes]:
+    """The texts that are UTF-8. Arrow checks them all at once, in C; only when one is not are
+    they decoded one by one. Decoding every text in Python, to fold it in Arrow after, cost
+    0.1 s at a million rows, under the interpreter lock."""
+    import pyarrow as pa
+
+    try:
+        pa.array(list(texts.values()), pa.large_binary()).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return {source_id: data for source_id, data in texts.items() if _decodes(data)}
+    return texts
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def source_index(pkg: Package) -> SourceIndex:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from validate.model import Package, Table
 from validate.printed import PrintedNumber, scan
@@ -26,6 +26,14 @@ from validate.text import SourceText, fold_marks
 Status = Literal["covered", "excluded", "uncovered"]
 SECTIONS = ("coverage", "exclusions")
 """The x-claims sections this ledger reads (besides sources)."""
+
+
+class Lines(Protocol):
+    """A text's lines by index (0 is the first line), as a list of them or a reader of them."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -235,7 +243,7 @@ def printed_lines(package: Package, archive: str) -> list[str]:
 
 
 def _cover(
-    numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText, raw: list[str]
+    numbers: list[PrintedNumber], figures: list[_Figure], text: SourceText, raw: Lines
 ) -> tuple[dict[int, RowRef], list[UnmatchedFigure]]:
     """Which printed number (by index) each figure row is, one number per row, and the rows whose
     value is printed on none of their lines.
@@ -280,7 +288,7 @@ def _candidates(
     numbers: list[PrintedNumber],
     by_place: dict[tuple[int, float], list[int]],
     text: SourceText,
-    raw: list[str],
+    raw: Lines,
     folded: dict[int, str],
     figure: _Figure,
     line: int,
@@ -305,7 +313,7 @@ def _candidates(
 
 
 def _exclude(
-    numbers: list[PrintedNumber], exclusions: list[_Exclusion], lines: list[str]
+    numbers: list[PrintedNumber], exclusions: list[_Exclusion], lines: Lines
 ) -> tuple[dict[int, _Exclusion], list[StaleExclusion]]:
     """Which printed numbers each exclusion's words hold, and the exclusions that hold none."""
     by_line: dict[int, list[int]] = defaultdict(list)

@@ -33,6 +33,7 @@ from typing import Any
 
 from validate.coverage import (
     Coverage,
+    Lines,
     RowRef,
     SourceCoverage,
     StaleExclusion,
@@ -103,7 +104,7 @@ def gaps(package: Package) -> Coverage:
     # them is the row's value (it may then take a number from another line).
     scanned: dict[tuple[int, int], list[PrintedNumber]] = {}
     doubtful = pd.concat(unsure) if unsure else rows.iloc[:0]
-    current, printed_lines = -1, []  # one source's lines at a time: all of them held 50 MB at a million rows
+    raw: dict[int, _RawLines] = {}
     for src, ln, quote, value in sorted(
         zip(
             doubtful["src"].tolist(),
@@ -115,13 +116,12 @@ def gaps(package: Package) -> Coverage:
     ):
         if src in whole:
             continue
-        if src != current:
-            current, printed_lines = src, package.files[archives[ids[src]]].decode("utf-8").split("\n")
+        if src not in raw:
+            raw[src] = _RawLines(package.files[archives[ids[src]]])
         if (src, ln) not in scanned:
-            scanned[src, ln] = _scan(printed_lines, ln)
-        if not _holds(printed_lines[ln - 1], scanned[src, ln], quote, float(value)):
+            scanned[src, ln] = _scan(raw[src], ln)
+        if not 1 <= ln <= len(raw[src]) or not _holds(raw[src][ln - 1], scanned[src, ln], quote, float(value)):
             whole.add(src)
-    del printed_lines
 
     by_source: dict[int, list[int]] = defaultdict(list)
     for src, ln in sorted(unsettled):
@@ -148,9 +148,9 @@ def gaps(package: Package) -> Coverage:
             sources[source_id] = SourceCoverage(source_id, archives.get(source_id, source_id), ())
             continue
         text = texts[source_id]
-        printed_text = package.files[archives[source_id]].decode("utf-8").split("\n")
+        printed_text = raw[src] if src in raw else _RawLines(package.files[archives[source_id]])
         if src in whole:
-            printed = scan("\n".join(printed_text))
+            printed = scan(package.files[archives[source_id]].decode("utf-8"))
         else:
             printed = [n for ln in by_source.get(src, []) for n in scanned.get((src, ln)) or _scan(printed_text, ln)]
         ordered = [figure for _, _, figure in sorted(figures.get(src, []), key=lambda item: item[:2])]
@@ -213,12 +213,16 @@ def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[
     src = np.concatenate([usable["src"].to_numpy(np.int64), spots["src"].to_numpy(np.int64)])
     ln = np.concatenate([usable["ln"].to_numpy(np.int64), spots["ln"].to_numpy(np.int64)])
     values = np.concatenate([usable["value"].to_numpy(np.float64), np.full(len(spots), np.nan)])
-    words = [*usable["quote"].tolist(), *spots["words"].tolist()]
+    # The quotes stay in Arrow: a Python string of each and an Arrow array again cost 0.2 s at a
+    # million rows, under the interpreter lock.
+    words = pa.concat_arrays(
+        [pa.array(usable["quote"], type=pa.large_string()), pa.array(spots["words"].tolist(), type=pa.large_string())]
+    )
     inside = (ln >= 1) & (ln < size)
     keys = np.where(inside, src * size + np.where(inside, ln, 0), -1)
     text = pa.table({"k": line_keys, "t": lines["folded"]})
     line_starts, body = _line_bytes(lines["folded"])
-    region = _regions(keys, pa.array(words, pa.large_string()), values, text, line_starts, body)
+    region = _regions(keys, words, values, text, line_starts, body)
     at = region["p"]
     placed = at > 0
     one = region["one_digit"] | region["is_word"]  # holds exactly one number
@@ -409,7 +413,30 @@ def _counts(folded: Any, starts: Any, body: Any) -> tuple[Any, Any]:
     return digits.astype(np.float64), words.astype(np.float64)
 
 
-def _scan(lines: list[str], line: int) -> list[PrintedNumber]:
+class _RawLines:
+    """A text's lines, as str.split("\n") gives them, each decoded only when it is read: the
+    ledger reads a few lines of most sources, and decoding and splitting each of those texts
+    whole, twice, cost 0.1 s at a million rows. The text is UTF-8 (an intact source), so a
+    line's bytes, cut at a newline, decode alone."""
+
+    def __init__(self, data: bytes) -> None:
+        import numpy as np
+
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        self._data = data
+        self._bounds: list[int] = [0, *(ends + 1).tolist(), len(data) + 1]
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, index: int) -> str:
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        return self._data[self._bounds[index] : self._bounds[index + 1] - 1].decode("utf-8")
+
+
+def _scan(lines: Lines, line: int) -> list[PrintedNumber]:
     return scan_line(lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(lines) else []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -191,8 +192,9 @@ class SourceText:
         return found
 
 
-def source_texts_of(texts: dict[str, str], batch: int = 1 << 22) -> dict[str, SourceText]:
-    """SourceText of each text, folded together in Arrow (no Python object per line).
+def source_texts_of(texts: Mapping[str, str] | Mapping[str, bytes], batch: int = 1 << 22) -> dict[str, SourceText]:
+    """SourceText of each text (as str, or as bytes known to be UTF-8), folded together in Arrow
+    (no Python object per line).
 
     Texts go in batches of about 4 MB: folding all of them at once held several copies of
     every archived text at the same moment (200 MB more at the peak for 36 MB of text).
@@ -210,16 +212,21 @@ def source_texts_of(texts: dict[str, str], batch: int = 1 << 22) -> dict[str, So
     return out
 
 
-def _fold_texts(texts: list[str]) -> list[SourceText]:
+def _fold_texts(texts: Sequence[str | bytes]) -> list[SourceText]:
     """Split every text into lines, fold them, drop the empty ones and join the rest with
-    single spaces, recording where each line starts: for all texts at once."""
+    single spaces, recording where each line starts: for all texts at once. Texts given as
+    bytes (UTF-8) go to Arrow as they are, with no Python string made of them."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not texts:
         return []
-    split = pc.split_pattern(pa.array(texts, type=pa.large_string()), "\n")
+    if all(isinstance(text, bytes) for text in texts):
+        whole = pa.array(texts, type=pa.large_binary()).cast(pa.large_string())
+    else:
+        whole = pa.array([t if isinstance(t, str) else t.decode("utf-8") for t in texts], type=pa.large_string())
+    split = pc.split_pattern(whole, "\n")
     counts = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
     folded = normalise_all(split.flatten())
     length = pc.utf8_length(folded).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -237,9 +244,9 @@ def _fold_texts(texts: list[str]) -> list[SourceText]:
     )
     joined: list[str] = pc.binary_join(lists, pa.scalar(" ", pa.large_string())).to_pylist()
     out: list[SourceText] = []
-    for index, text in enumerate(texts):
+    for index in range(len(texts)):
         lines = slice(int(kept_first[index]), int(kept_first[index] + kept_counts[index]))
-        out.append(SourceText(text, joined[index], starts[lines], numbers[lines]))
+        out.append(SourceText("", joined[index], starts[lines], numbers[lines]))  # the text itself is not kept
     return out
 
 

@@ -50,7 +50,10 @@ def has_control_byte(data: bytes) -> bool:
 
 def check_utf8(data: bytes, chunk: int = 1 << 23) -> None:
     """Raise the UnicodeDecodeError that data.decode("utf-8") raises, if any, without holding
-    the whole decoded text: one 8 MB piece at a time (a 1 GB file would otherwise need 1 GB more)."""
+    the whole decoded text: one 8 MB piece at a time (a 1 GB file would otherwise need 1 GB more).
+    ASCII is UTF-8, and bytes.isascii reads 123 MB in 5 ms where the decoder took 70 ms."""
+    if data.isascii():
+        return
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
