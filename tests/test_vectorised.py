@@ -60,6 +60,94 @@ def test_source_texts_of_folds_as_line_by_line(texts: dict[str, str]) -> None:
             )
 
 
+@st.composite
+def _texts_and_quoted_rows(draw: st.DrawFn) -> tuple[dict[str, str], list[tuple[str, str, float]]]:
+    """A few texts (small batches, so that several texts share one array of lines) and rows
+    quoting them: a piece of one line, a piece running over several lines, or any words, each
+    stating a line of its text, another line, or none."""
+    texts = draw(
+        st.dictionaries(
+            st.sampled_from(["s0", "s1", "s2", "s3"]),
+            st.lists(st.text(st.sampled_from(list("ab ’\u2014\t")), max_size=8), min_size=1, max_size=6).map("\n".join),
+            min_size=1,
+        )
+    )
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        source = draw(st.sampled_from([*texts, "absent"]))
+        lines = texts.get(source, "x").split("\n")
+        line = draw(st.integers(1, len(lines)))
+        start = draw(st.integers(0, len(lines[line - 1])))
+        running = "\n".join(lines[line - 1 :])
+        quote = draw(st.one_of(st.just(running[start:]), st.text(st.sampled_from(list("ab ’")), max_size=4)))
+        quote = quote[: draw(st.integers(0, len(quote)))]
+        stated = draw(st.sampled_from([float(line), float(line + 1), float("nan")]))
+        rows.append((source, quote, stated))
+    return texts, rows
+
+
+@settings(deadline=None, max_examples=300)
+@given(_texts_and_quoted_rows(), st.sampled_from([1, 16, 1 << 22]))
+def test_quotes_settled_in_bulk_start_where_the_row_says(
+    case: tuple[dict[str, str], list[tuple[str, str, float]]], batch: int
+) -> None:
+    """The bulk pass settles a row only where SourceText finds its quote starting on its line
+    (or, stating none, anywhere in its text); and settles every row whose quote starts there
+    and ends within the next line, the common case it is for."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from validate.checks.provenance import _at_stated_lines
+    from validate.text import SourceIndex
+
+    texts, rows = case
+    folded = source_texts_of(texts, batch=batch)
+    sources, quotes, stated = zip(*rows, strict=True)
+    settled = _at_stated_lines(
+        SourceIndex(folded), pd.Series(sources, dtype="str"), pd.Series(quotes, dtype="str"), pd.Series(stated)
+    )
+    for (source, quote, line), bulk in zip(rows, settled.tolist(), strict=True):
+        text = folded.get(source)
+        needle = normalise(quote)
+        if text is None or not needle:
+            assert not bulk
+            continue
+        if math.isnan(line):
+            assert bulk == bool(text.find_lines(quote))
+            continue
+        exact = text.starts_at(quote, int(line))
+        assert not bulk or exact
+        spanned = text.lines_spanned(quote, int(line))
+        numbers = text.line_numbers.tolist()
+        if exact and spanned is not None and int(line) in numbers:
+            following = numbers[numbers.index(int(line)) :][:2]
+            if max(spanned) <= following[-1]:
+                assert bulk
+    assert np.asarray(settled).dtype == bool
+
+
+@settings(deadline=None)
+@given(_texts_and_quoted_rows(), st.sampled_from([1, 1 << 22]))
+def test_names_found_in_bulk_are_those_found_one_by_one(
+    case: tuple[dict[str, str], list[tuple[str, str, float]]], batch: int
+) -> None:
+    """A person's name is found in bulk exactly where SourceText.find_lines finds it."""
+    import pandas as pd
+
+    from validate.checks.provenance import _named_in
+    from validate.text import SourceIndex
+
+    texts, rows = case
+    folded = source_texts_of(texts, batch=batch)
+    sources, names, _ = zip(*rows, strict=True)
+    found = _named_in(SourceIndex(folded), pd.Series(sources, dtype="str"), pd.Series(names, dtype="str"))
+    for (source, name, _), bulk in zip(rows, found.tolist(), strict=True):
+        text = folded.get(source)
+        assert bulk == (text is not None and bool(text.find_lines(name)))
+
+
 # Pieces of quotes around a number: separators the fast path trusts and ones it must not.
 _AROUND = st.sampled_from(
     ["", " ", "-", ";", ")", ".", ",", "a", "½", " and a half", "-and-a-half", "0", ",000", "(", "'"]
@@ -226,24 +314,34 @@ def test_missing_keys_are_those_no_complete_parent_key_has(
 @given(
     st.lists(st.one_of(st.none(), st.text(st.sampled_from("ab-_1A \n"), max_size=5)), min_size=1, max_size=40),
     st.integers(0, 2),
+    st.sampled_from(["pattern", "list", "length"]),
 )
-def test_a_pattern_over_distinct_values_is_the_pattern_over_every_row(values: list[str | None], spread: int) -> None:
-    """A large column of few values (the only kind judged by its distinct values) passes the
-    pattern check over them exactly when it passes over every row."""
+def test_a_check_over_distinct_values_is_the_check_over_every_row(
+    values: list[str | None], spread: int, kind: str
+) -> None:
+    """A large column of few values (the only kind judged by its distinct values) passes a
+    cell-by-cell check over them exactly when it passes over every row."""
     import pandas as pd
     import pandera.pandas as pa
 
-    from validate.checks.types import _FEW, _holds_throughout
+    from validate.checks.types import _CELLWISE, _FEW, _distinct
 
-    check = pa.Check.str_matches(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+    check = {
+        "pattern": pa.Check.str_matches(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"),
+        "list": pa.Check.isin(["a", "b", "ab", "1", "", "id-0"]),
+        "length": pa.Check.str_length(1, 3),
+    }[kind]
+    assert check.name in _CELLWISE
     # The values repeated past the sample size, or (spread 2) among mostly distinct ids.
     rows = (values * (_FEW // len(values) + 2))[: _FEW + 1000]
     if spread == 2:
         rows = [f"id-{i}" for i in range(len(rows) - len(values))] + values
     column = pd.Series(rows, dtype="str")
-    judged = _holds_throughout(check, column)
+    distinct = _distinct(column)
+    judged = distinct is not None and bool(check(distinct).check_passed)
     assert not judged or bool(check(column).check_passed)
     if spread < 2:  # few distinct values: judged by them, so the answer is the full check's
+        assert distinct is not None
         assert judged == bool(check(column).check_passed)
 
 

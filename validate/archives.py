@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from validate.model import Package
-from validate.text import SourceIndex, SourceText, source_texts_of
+from validate.text import SourceIndex, SourceText, source_texts_of, utf8_array
 from validate.typed import typed_table
 
 
@@ -47,7 +47,7 @@ def _utf8(texts: dict[str, bytes]) -> dict[str, bytes]:
     import pyarrow as pa
 
     try:
-        pa.array(list(texts.values()), pa.large_binary()).cast(pa.large_string())
+        utf8_array(list(texts.values()))
     except pa.ArrowInvalid:
         return {source_id: data for source_id, data in texts.items() if _decodes(data)}
     return texts

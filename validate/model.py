@@ -10,6 +10,7 @@ caches (one table's typed cells, the package's source texts) are built at the sa
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,8 +47,19 @@ class Table:
     """Cells the loader already knows are of the wrong type (a JSON number in a string field of inline data)."""
     typed: TypedTable | None = field(default=None, repr=False)
     """The cells read as their declared types, once (validate.typed fills it on first use)."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Views of the typed cells that several checks read (the claims' rough intervals, their
+    subjects' codes), each made once by ``view``."""
     filling: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
-    """Held while ``typed`` is filled."""
+    """Held while ``typed`` or a derived view is filled."""
+
+    def view(self, name: str, make: Callable[[], Any]) -> Any:
+        """The derived view of that name, made on first use."""
+        if name not in self.derived:
+            with self.filling:
+                if name not in self.derived:
+                    self.derived[name] = make()
+        return self.derived[name]
 
     @property
     def fields(self) -> list[dict[str, Any]]:

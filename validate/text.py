@@ -129,18 +129,63 @@ def _fold(texts: pa.Array) -> pa.Array:
 
 
 class SourceText:
-    """An archived text, normalised line by line, that can say on which line a quote starts."""
+    """An archived text, normalised line by line, that can say on which line a quote starts.
 
-    def __init__(self, text: str, folded: str | None = None, starts: Any = None, numbers: Any = None) -> None:
-        """folded, starts and numbers, when given, were computed for many texts at once (source_texts_of)."""
-        if folded is None or starts is None or numbers is None:
-            built = _fold_texts([text])[0]
-            folded, starts, numbers = built.folded, built._starts, built._numbers
-        self.folded: str = folded
-        self._starts: np.ndarray = starts
+    The folded text is kept in Arrow, where the bulk checks search it; it is made a Python
+    string only when a row is searched for one by one (at a million rows, usually never).
+    """
+
+    _arrow: pa.LargeStringArray
+    _starts: np.ndarray
+    _numbers: np.ndarray
+    _lines: pa.LargeStringArray
+    _line_at: int
+    _folded: str | None
+
+    def __init__(self, text: str) -> None:
+        """The text folded on its own; source_texts_of folds many at once."""
+        built = _fold_texts([text])[0]
+        self._arrow, self._starts, self._numbers = built._arrow, built._starts, built._numbers
+        self._lines, self._line_at = built._lines, built._line_at
+        self._folded = None
+
+    @classmethod
+    def _of(
+        cls, arrow: pa.LargeStringArray, starts: Any, numbers: Any, lines: pa.LargeStringArray, line_at: int
+    ) -> SourceText:
+        """A text folded with others (_fold_texts): its share of their arrays."""
+        made = cls.__new__(cls)
+        made._arrow = arrow
+        """The folded text, as an Arrow array of one string."""
+        made._starts = starts
         """Offset in folded where each non-empty line starts."""
-        self._numbers: np.ndarray = numbers
+        made._numbers = numbers
         """Physical line number (first = 1) of each non-empty line."""
+        made._lines = lines
+        """The folded lines of every text folded with this one, each with the space after it."""
+        made._line_at = line_at
+        """Where this text's first line is in _lines."""
+        made._folded = None
+        return made
+
+    @property
+    def arrow(self) -> pa.LargeStringArray:
+        """The folded text, as an Arrow array of one string."""
+        return self._arrow
+
+    @property
+    def length(self) -> int:
+        """Characters in the folded text."""
+        import pyarrow.compute as pc
+
+        return int(pc.utf8_length(self._arrow)[0].as_py())
+
+    @property
+    def folded(self) -> str:
+        """The text with each non-empty line normalised, joined by single spaces."""
+        if self._folded is None:
+            self._folded = str(self._arrow[0].as_py())
+        return self._folded
 
     @property
     def line_numbers(self) -> np.ndarray:
@@ -212,6 +257,23 @@ def source_texts_of(texts: Mapping[str, str] | Mapping[str, bytes], batch: int =
     return out
 
 
+def utf8_array(texts: Sequence[bytes]) -> pa.LargeStringArray:
+    """The texts as one Arrow string array, checked as UTF-8 by Arrow (ArrowInvalid if one is not).
+
+    Built from one join of the bytes: Arrow's builder grows its buffer as it goes, and with the
+    C library's allocator (validate.cli) that cost 0.05 s for 38 MB of text, where a join is one copy.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in texts], out=offsets[1:])
+    binary = pa.Array.from_buffers(
+        pa.large_binary(), len(texts), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(texts))]
+    )
+    return binary.cast(pa.large_string())
+
+
 def _fold_texts(texts: Sequence[str | bytes]) -> list[SourceText]:
     """Split every text into lines, fold them, drop the empty ones and join the rest with
     single spaces, recording where each line starts: for all texts at once. Texts given as
@@ -222,10 +284,7 @@ def _fold_texts(texts: Sequence[str | bytes]) -> list[SourceText]:
 
     if not texts:
         return []
-    if all(isinstance(text, bytes) for text in texts):
-        whole = pa.array(texts, type=pa.large_binary()).cast(pa.large_string())
-    else:
-        whole = pa.array([t if isinstance(t, str) else t.decode("utf-8") for t in texts], type=pa.large_string())
+    whole = utf8_array([t.encode("utf-8") if isinstance(t, str) else t for t in texts])
     split = pc.split_pattern(whole, "\n")
     counts = pc.list_value_length(split).to_numpy(zero_copy_only=False).astype(np.int64)
     folded = normalise_all(split.flatten())
@@ -239,14 +298,26 @@ def _fold_texts(texts: Sequence[str | bytes]) -> list[SourceText]:
     kept_counts = np.bincount(owner[kept], minlength=len(texts))
     kept_first = np.concatenate(([0], np.cumsum(kept_counts)[:-1]))
     starts = step - np.repeat(step[kept_first[kept_counts > 0]], kept_counts[kept_counts > 0])
-    lists = pa.LargeListArray.from_arrays(
-        pa.array(np.concatenate((kept_first, [len(kept)])), type=pa.int64()), pc.take(folded, pa.array(kept))
+    lines = pc.take(folded, pa.array(kept))
+    joined = pc.binary_join(
+        pa.LargeListArray.from_arrays(pa.array(np.concatenate((kept_first, [len(kept)])), type=pa.int64()), lines),
+        pa.scalar(" ", pa.large_string()),
     )
-    joined: list[str] = pc.binary_join(lists, pa.scalar(" ", pa.large_string())).to_pylist()
+    # The same lines over the joined texts' bytes, each with the space after it (a text's last
+    # line ends where the next text starts): the windows the quote check searches are cut from
+    # them in Arrow, with no Python string per line.
+    text_at = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset : joined.offset + len(texts) + 1]
+    size = pc.binary_length(lines).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    at = np.cumsum(size) - size
+    at = at - np.repeat(at[kept_first[kept_counts > 0]], kept_counts[kept_counts > 0]) + text_at[owner[kept]]
+    spaced = pa.Array.from_buffers(
+        pa.large_string(), len(kept), [None, pa.py_buffer(np.append(at, text_at[-1])), joined.buffers()[2]]
+    )
     out: list[SourceText] = []
     for index in range(len(texts)):
-        lines = slice(int(kept_first[index]), int(kept_first[index] + kept_counts[index]))
-        out.append(SourceText("", joined[index], starts[lines], numbers[lines]))  # the text itself is not kept
+        first = int(kept_first[index])
+        part = slice(first, first + int(kept_counts[index]))
+        out.append(SourceText._of(joined.slice(index, 1), starts[part], numbers[part], spaced, first))
     return out
 
 
@@ -273,29 +344,63 @@ class SourceIndex:
         """Offset of each line in keys in its source's folded text."""
         self._ends: Any = None
 
-    def windows(self, positions: Any, reaches: Any) -> tuple[list[str], list[int]]:
-        """For each line at keys[position]: the folded text from its start, running on ``reach`` - 1
-        characters past its end, and how many characters in a quote on that line may start.
+    def windows(self, positions: Any) -> tuple[pa.LargeStringArray, Any]:
+        """For each line at keys[position]: the folded line and the next line of its text, with
+        the space between them (the line alone when it is its text's last), and how many
+        characters a quote starting on the line may start within.
 
-        The offsets are found for all lines at once by numpy; only the slicing is per line.
+        The windows are cut and joined by Arrow from the folded lines' bytes (SourceText._lines),
+        with no Python string per line: making them in Python and handing them to Arrow cost
+        0.25 s at a million rows, under the interpreter lock. A quote running on past the next
+        line is not in its window; the caller searches for it exactly.
         """
         import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        if not len(positions):
-            return [], []
+        positions = np.asarray(positions, dtype=np.int64)
         if self._ends is None:
             # Where each line ends: the next line's start, or the end of its text.
             self._ends = np.concatenate(
-                [np.append(t.line_starts[1:], len(t.folded)) for t in self.texts if len(t.line_starts)]
+                [np.append(t.line_starts[1:], t.length) for t in self.texts if len(t.line_starts)]
                 or [np.zeros(0, dtype=np.int64)]
             ).astype(np.int64)
-        starts = self.line_start[positions]
-        ends = self._ends[positions]
-        stops = ends - 1 + np.asarray(reaches, dtype=np.int64)
-        folded = [t.folded for t in self.texts]
-        owners = self.owner[positions].tolist()
-        texts = [folded[o][a:b] for o, a, b in zip(owners, starts.tolist(), stops.tolist(), strict=True)]
-        return texts, (ends - 1 - starts).tolist()
+        lasts = self._ends[positions] - 1 - self.line_start[positions]
+        owners = self.owner[positions]
+        local = positions - self.first[owners]
+        counts = np.array([len(t.line_numbers) for t in self.texts], dtype=np.int64)
+        # Texts folded together share one array of lines; each text knows where its own start.
+        batches: dict[int, int] = {}
+        arrays: list[pa.LargeStringArray] = []
+        batch_of = np.zeros(len(self.texts), dtype=np.int64)
+        line_at = np.array([t._line_at for t in self.texts], dtype=np.int64)
+        for number, text in enumerate(self.texts):
+            if id(text._lines) not in batches:
+                batches[id(text._lines)] = len(arrays)
+                arrays.append(text._lines)
+            batch_of[number] = batches[id(text._lines)]
+        line = line_at[owners] + local
+        last_line = local + 1 >= counts[owners]
+        parts: list[pa.LargeStringArray] = []
+        order = np.argsort(batch_of[owners], kind="stable")
+        for batch, lines in enumerate(arrays):
+            chosen = order[batch_of[owners][order] == batch]
+            if not len(chosen):
+                continue
+            nexts = pa.array(np.where(last_line[chosen], 0, line[chosen] + 1), mask=last_line[chosen])
+            parts.append(
+                pc.binary_join_element_wise(
+                    pc.take(lines, pa.array(line[chosen])),
+                    pc.take(lines, nexts),
+                    pa.scalar("", pa.large_string()),
+                    null_handling="skip",
+                )
+            )
+        joined = pa.concat_arrays(parts) if parts else pa.array([], pa.large_string())
+        back = np.empty(len(order), dtype=np.int64)
+        back[order] = np.arange(len(order))
+        in_order = joined if np.array_equal(order, np.arange(len(order))) else pc.take(joined, pa.array(back))
+        return in_order, lasts
 
 
 def line_of_offset(data: bytes, offset: int) -> int:

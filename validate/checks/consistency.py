@@ -158,6 +158,8 @@ def _rough_bounds(frame: Any) -> tuple[Any, Any, Any]:
             hi[rows] = np.inf
         else:
             hi[rows] = reading.hi_times * number[rows] + reading.hi_units * unit[rows]
+    for shared in (lo, hi, *rows_of.values()):
+        shared.flags.writeable = False  # made once and read by several checks (Table.view)
     return lo, hi, rows_of
 
 
@@ -168,9 +170,9 @@ def _maybe_exceeding(pkg: Package, part: str, whole: str) -> Any:
     claims = claims_frame(pkg)
     if claims is None or not {"subject", "metric", "value", "qualifier"} <= set(claims[2].columns):
         return None
-    frame = claims[2]
-    lo, hi, _ = _rough_bounds(frame)
-    subject = _codes(frame["subject"])
+    table, _, frame = claims
+    lo, hi, _ = table.view("rough bounds", lambda: _rough_bounds(frame))
+    subject = table.view("subject codes", lambda: _codes(frame["subject"]))
     considered = _claims_mask(pkg, {part, whole}, broken_down=False) & (subject >= 0)
     wholes = considered & frame["metric"].eq(whole).to_numpy(dtype=bool, na_value=False)
     parts = considered & frame["metric"].eq(part).to_numpy(dtype=bool, na_value=False)
@@ -201,7 +203,7 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     keys = [c for c in ("subject", "metric", "dimension", "part") if c in frame.columns]
     if not {"value", "qualifier"} <= set(frame.columns) or len(keys) < 2:
         return None
-    lo, hi, rows_of = _rough_bounds(frame)
+    lo, hi, rows_of = claims[0].view("rough bounds", lambda: _rough_bounds(frame))
     group = np.zeros(len(frame), dtype=np.int64)
     for key in keys:
         # Missing and empty are one key, as they were when grouped after fillna("").

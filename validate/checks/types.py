@@ -41,8 +41,8 @@ def pandera_schema(table: Table, frame: pd.DataFrame | None = None) -> pa.DataFr
     pandera's converter does the derivation; types are already read by validate.typed
     (the converter reads dates as strings and coerces 'false' to True), so dtypes are
     dropped here, and the constraints the converter ignores are added. Given the frame to be
-    validated, a pattern check that holds for every distinct value of its column there
-    (_holds_throughout) is left out: it could fail no row.
+    validated, a cell-by-cell check that holds for every distinct value of its column there
+    (_distinct) is left out: it could fail no row.
     """
     import pandera.pandas as pa
     from pandera.io.pandas_io import from_frictionless_schema
@@ -59,8 +59,9 @@ def pandera_schema(table: Table, frame: pd.DataFrame | None = None) -> pa.DataFr
         if spec.get("type") in ("date", "boolean"):
             checks = [c for c in checks if not str(c.name).startswith("str_")]
         if frame is not None and spec["name"] in frame.columns:
-            cells = frame[spec["name"]]
-            checks = [c for c in checks if not (c.name == "str_matches" and _holds_throughout(c, cells))]
+            distinct = _distinct(frame[spec["name"]])
+            if distinct is not None:
+                checks = [c for c in checks if not (c.name in _CELLWISE and c(distinct).check_passed)]
         if "exclusiveMinimum" in constraints:
             checks.append(pa.Check.greater_than(constraints["exclusiveMinimum"]))
         if "exclusiveMaximum" in constraints:
@@ -112,25 +113,40 @@ def _constraints(table: Table) -> Iterator[Finding]:
 
 _FEW = 10_000
 """Rows of a column sampled for its distinct values; a column showing at most a tenth of them as
-distinct has its pattern checked over its distinct values first."""
+distinct has its cell-by-cell checks run over its distinct values first."""
 
 
-def _holds_throughout(check: pa.Check, column: pd.Series) -> bool:
-    """Whether the check passes on the distinct values of a large column of few of them.
+_CELLWISE = {
+    "str_matches",
+    "str_length",
+    "isin",
+    "notin",
+    "in_range",
+    "greater_than",
+    "greater_than_or_equal_to",
+    "less_than",
+    "less_than_or_equal_to",
+}
+"""pandera's built-in checks that judge each cell alone, so that a value passes or fails
+wherever it stands."""
 
-    pandera's pattern check (Series.str.match, missing cells dropped) runs over every row: a
-    million rows of source ids, five columns of them, cost a quarter of a second, for a thousand
-    distinct values. The same check over those values, in the same column type, gives each the
-    same answer, so where all pass no row can fail. A column of mostly distinct values (an id)
-    is left to pandera: hashing them would cost more than matching them.
+
+def _distinct(column: pd.Series) -> pd.Series | None:
+    """The distinct values of a large column of few of them, in the column's type; else None.
+
+    pandera runs each check over every row: a million rows of source ids, five columns of
+    them, cost a quarter of a second for their patterns, and as much again for the qualifiers'
+    and metrics' value lists, for a thousand distinct values. A check that judges each cell
+    alone (_CELLWISE) gives the same answer to a value wherever it stands, so where it passes
+    on every distinct value no row can fail, and it is left out (pandera_schema). A column of
+    mostly distinct values (an id) is left to pandera: hashing them would cost more than
+    checking them.
     """
     import pandas as pd
 
-    if len(column) <= _FEW or not pd.api.types.is_string_dtype(column.dtype):
-        return False
-    if column.iloc[:_FEW].nunique() > _FEW // 10:
-        return False
-    return bool(check(pd.Series(column.unique(), dtype=column.dtype)).check_passed)
+    if len(column) <= _FEW or column.iloc[:_FEW].nunique() > _FEW // 10:
+        return None
+    return pd.Series(column.unique(), dtype=column.dtype)
 
 
 def _code_for(check: str) -> str:
