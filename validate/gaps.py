@@ -360,15 +360,28 @@ def _digits(words: Any) -> tuple[Any, Any]:
 
     starts, body = _line_bytes(words)
     cells = len(starts) - 1
-    span = body[starts[0] : starts[-1]] if cells else body[:0]
-    at = np.flatnonzero((span >= ord("0")) & (span <= ord("9"))) + (starts[0] if cells else 0)
-    cell = np.searchsorted(starts, at, side="right") - 1
-    count = np.bincount(cell, minlength=cells)
+    base = starts[0] if cells else 0
+    span = body[base : starts[-1]] if cells else body[:0]
+    is_digit = (span >= ord("0")) & (span <= ord("9"))
+    at = np.flatnonzero(is_digit) + base
+    count = _in_each(is_digit, starts - base)
+    cell = np.repeat(np.arange(cells), count)  # the digits are in cell order
     # Each digit's place from the right within its cell: digits after it in the cell.
     first = np.cumsum(count) - count
     place = count[cell] - 1 - (np.arange(len(at)) - first[cell])
     spelled = np.bincount(cell, weights=(body[at] - ord("0")) * 10.0 ** np.minimum(place, 22), minlength=cells)
     return count.astype(np.float64), np.where((count > 0) & (count <= 15), spelled, np.nan)
+
+
+def _in_each(mask: Any, starts: Any) -> Any:
+    """How many of the mask's true bytes each span [starts[i], starts[i + 1]) holds, by a
+    running count: a binary search for the span of every digit held the interpreter lock
+    (0.15 s at a million rows)."""
+    import numpy as np
+
+    running = np.zeros(len(mask) + 1, dtype=np.int32 if len(mask) < 2**31 else np.int64)
+    np.cumsum(mask, out=running[1:])
+    return (running[starts[1:]] - running[starts[:-1]]).astype(np.int64)
 
 
 def _byte(body: Any, at: Any, stop: Any) -> Any:
@@ -406,8 +419,7 @@ def _counts(folded: Any, starts: Any, body: Any) -> tuple[Any, Any]:
     import numpy as np
     import pyarrow.compute as pc
 
-    at = np.flatnonzero((body >= ord("0")) & (body <= ord("9")))
-    digits = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=len(starts) - 1)
+    digits = _in_each((body >= ord("0")) & (body <= ord("9")), starts)
     # Arrow's RE2 counts non-overlapping matches, as it does for the regions' words.
     words = pc.count_substring_regex(folded, WORD_START).fill_null(0).to_numpy(zero_copy_only=False)
     return digits.astype(np.float64), words.astype(np.float64)

@@ -77,11 +77,12 @@ def figures(pkg: Package, keep: Any = None) -> list[Figure]:
         return found
     frame = claims[2]
     units, whole_units = _whole_metrics(pkg)
-    positions = list(range(len(frame)))
-    if keep is not None:
+    if keep is None:
+        positions: list[int] | range = range(len(frame))
+    else:
         import numpy as np
 
-        positions = np.flatnonzero(keep).tolist()
+        positions = np.flatnonzero(keep).tolist()  # a list of every row's position cost 0.05 s a call
         frame = frame.iloc[positions]
     blank = [None] * len(frame)
     # Plain lists: indexing a pandas column per row costs more than all the reasoning here.
