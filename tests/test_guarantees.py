@@ -406,3 +406,52 @@ def test_a_folder_swapped_for_a_link_out_between_runs_is_refused(tmp_path: Path,
     archive.symlink_to(outside / "archive")
     refused = {f.code for f in validate_package(package).findings if f.severity == "error"}
     assert refused == {"unsafe-path"}
+
+
+@pytest.mark.parametrize("name", ["intact", "many-defects"])
+def test_reading_the_largest_table_ahead_gives_the_same_report(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The largest table's file is read and parsed ahead only in a large package
+    (validate.loading.ahead); forced here, the report is the same, and it was read ahead."""
+    import threading
+
+    import validate.loading.ahead as ahead
+
+    package = copy_package(tmp_path)
+    BREAKS[name](package)
+    parsed_in: list[str] = []
+    real = ahead.read_arrow
+
+    def spy(data: bytes, dialect: Any) -> Any:
+        parsed_in.append(threading.current_thread().name)
+        return real(data, dialect)
+
+    monkeypatch.setattr(ahead, "read_arrow", spy)
+    reports = []
+    for size in (10**12, 0):
+        monkeypatch.setattr(ahead, "FROM_BYTES", size)
+        reports.append(CliRunner().invoke(main, [str(package), "--format", "json"]).stdout)
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["valid"] is (name == "intact")
+    # The largest file, quotes.csv, is read ahead unless it has CR line endings, as it has among
+    # the defects: the loader rewrites those bytes before it parses them.
+    assert [n.startswith("read-ahead") for n in parsed_in] == ([True] if name == "intact" else [])
+
+
+def test_a_large_table_linked_outside_is_not_read_ahead(
+    tmp_path: Path, outside: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The largest table is picked among safe paths only: a link out is never opened."""
+    import validate.loading.ahead as ahead
+
+    monkeypatch.setattr(ahead, "FROM_BYTES", 0)
+    package = copy_package(tmp_path)
+    (outside / "large.csv").write_bytes(b"metric_id,label,unit\n" + b"m,M,count\n" * 500_000)
+    (package / METRICS).unlink()
+    (package / METRICS).symlink_to(outside / "large.csv")
+    opened.clear()
+    report = CliRunner().invoke(main, [str(package), "--format", "json"]).stdout
+    assert opened, "the spy saw no open at all"
+    assert not [p for p in opened if Path(p).resolve().is_relative_to(outside)]
+    assert ("unsafe-path", DESCRIPTOR, None, "resources[metrics].path") in located(json.loads(report))

@@ -70,7 +70,7 @@ def gaps(package: Package) -> Coverage:
     unread = unread_sections(package)
     ids = list(texts)
     index = {source_id: i for i, source_id in enumerate(ids)}
-    rows = _figure_rows(package, unread, ids)
+    rows, quotes = _figure_rows(package, unread, ids)
     exclusions: dict[str, list[_Exclusion]] = defaultdict(list)
     for exclusion in _exclusions(package, unread):
         exclusions[exclusion.source_id].append(exclusion)
@@ -90,10 +90,11 @@ def gaps(package: Package) -> Coverage:
     spot_order, spot_src = _in_source_order(spots)
     for lo, hi in _batches(sizes, _BATCH):
         bodies = [package.files[archives[source_id]].decode("utf-8") for source_id in ids[lo:hi]]
+        part = rows.iloc[row_order[np.searchsorted(row_src, lo) : np.searchsorted(row_src, hi)]]
         astray, open_lines, undecided = _settle(
             bodies,
             lo,
-            rows.iloc[row_order[np.searchsorted(row_src, lo) : np.searchsorted(row_src, hi)]],
+            part.assign(quote=_quotes(quotes, part)),
             spots.iloc[spot_order[np.searchsorted(spot_src, lo) : np.searchsorted(spot_src, hi)]],
         )
         whole |= astray
@@ -103,7 +104,7 @@ def gaps(package: Package) -> Coverage:
     # A row whose words hold several numbers: read its line now, and its source whole if none of
     # them is the row's value (it may then take a number from another line).
     scanned: dict[tuple[int, int], list[PrintedNumber]] = {}
-    doubtful = pd.concat(unsure) if unsure else rows.iloc[:0]
+    doubtful = pd.concat(unsure) if unsure else rows.iloc[:0].assign(quote=pd.Series([], dtype="str"))
     raw: dict[int, _RawLines] = {}
     for src, ln, quote, value in sorted(
         zip(
@@ -475,16 +476,23 @@ _BATCH = 1 << 22
 """Characters of archived text read in bulk at once."""
 
 
-def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> Any:
-    """Every declared figure row as a frame: source index, line, value, folded quote, and where it is."""
+def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> tuple[Any, list[Any]]:
+    """Every declared figure row as a frame (source index, line, value, where it is, and whether
+    it has a value and a quote), and each coverage entry's quote column in Arrow (_quotes takes
+    a batch's quotes from them): a copy of a million quotes in the frame held 48 MB for the
+    whole check, while the other checks ran beside it."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from validate.typed import typed_table
 
     index = {source_id: i for i, source_id in enumerate(ids)}
     parts = []
+    quotes: list[Any] = []
     for entry, covered in enumerate(package.declarations.coverage):
+        quotes.append(None)
         needed = {covered.value, covered.line, covered.source, covered.quote, covered.id}
         loaded = _frame(package, covered.resource, needed, unread)
         if loaded is None:
@@ -499,41 +507,84 @@ def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> Any:
         unreadable[[bad.row for bad in typed_table(table).bad if bad.field == covered.value]] = True
         keep = (src >= 0) & line.notna().to_numpy() & (value.notna().to_numpy() | unreadable)
         pos = np.flatnonzero(keep)
-        quote = frame[covered.quote] if covered.quote else pd.Series([None] * len(frame), dtype=object)
+        quoted = _strings(frame[covered.quote]) if covered.quote else pa.nulls(len(frame), pa.large_string())
+        quotes[entry] = quoted
+        said = pc.binary_length(quoted).fill_null(0).to_numpy(zero_copy_only=False) > 0
         parts.append(
             pd.DataFrame(
                 {
                     "src": src[pos],
                     "ln": line.iloc[pos].astype("int64").to_numpy(),
                     "value": value.iloc[pos].to_numpy(),
-                    "quote": quote.iloc[pos].reset_index(drop=True),
                     "entry": np.full(len(pos), entry, dtype=np.int64),
                     "row": pos.astype(np.int64),
+                    "usable": value.iloc[pos].notna().to_numpy() & said[pos],
                 }
             )
         )
-    columns = ["src", "ln", "value", "quote", "entry", "row"]
+    columns = ["src", "ln", "value", "entry", "row", "usable"]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({c: [] for c in columns})
-    present = rows["quote"].notna().to_numpy()
-    lengths = rows["quote"].where(present, "").astype(str).str.len().to_numpy()
-    usable = rows["value"].notna().to_numpy() & present & (lengths > 0)
-    return rows.assign(fig=np.arange(len(rows)), usable=usable, quote=_one_chunk(rows["quote"]))
+    return rows.astype({"usable": bool}), quotes
 
 
-def _one_chunk(column: Any) -> Any:
-    """An Arrow-backed column as one chunk: Arrow's take over many chunks joins them first, so
-    taking each batch's rows from a column of a thousand chunks cost the whole column each time
-    (24 s at 10,000,000 rows)."""
+def _strings(column: Any) -> Any:
+    """A column's cells as Arrow strings, as they are where the column is Arrow's; a cell that
+    is not a string is no quote (the exact ledger reads it so too)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(column, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([v if isinstance(v, str) else None for v in column.tolist()], type=pa.large_string())
+
+
+def _quotes(quotes: list[Any], part: Any) -> Any:
+    """The quotes of the part's rows, in its order, as a string column on its index."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-    arrow = getattr(column.array, "__arrow_array__", None)
-    chunks = arrow() if arrow is not None else None
-    if not isinstance(chunks, pa.ChunkedArray) or chunks.num_chunks <= 1:
-        return column
-    return pd.Series(
-        pd.arrays.ArrowExtensionArray(pa.chunked_array([chunks.combine_chunks()])), index=column.index
-    ).astype(column.dtype)
+    entries, rows = part["entry"].to_numpy(np.int64), part["row"].to_numpy(np.int64)
+    order = np.argsort(entries, kind="stable")
+    cuts = np.searchsorted(entries[order], np.arange(len(quotes) + 1))
+    pieces = [_take(quotes[e], rows[order[cuts[e] : cuts[e + 1]]]) for e in range(len(quotes)) if cuts[e + 1] > cuts[e]]
+    gathered = pa.concat_arrays(pieces) if pieces else pa.array([], pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(_reordered(gathered, order)), index=part.index, dtype="str")
+
+
+def _take(column: Any, at: Any) -> Any:
+    """column[at], for an Arrow array of many chunks too, taking from each chunk what it holds:
+    Arrow's take over a chunked array joins the chunks first, so taking each batch's rows cost
+    the whole column each time (24 s at 10,000,000 rows)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    bounds = np.cumsum([0, *(len(chunk) for chunk in chunks)])
+    chunk = np.searchsorted(bounds, at, side="right") - 1
+    order = np.argsort(chunk, kind="stable")
+    cuts = np.searchsorted(chunk[order], np.arange(len(chunks) + 1))
+    pieces = [
+        pc.take(chunks[k], pa.array(at[order[cuts[k] : cuts[k + 1]]] - bounds[k]))
+        for k in range(len(chunks))
+        if cuts[k + 1] > cuts[k]
+    ]
+    gathered = pa.concat_arrays(pieces) if pieces else pa.array([], column.type)
+    return _reordered(gathered, order)
+
+
+def _reordered(gathered: Any, order: Any) -> Any:
+    """Items gathered in the given order, put back in the original one."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if np.array_equal(order, np.arange(len(order))):
+        return gathered
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    return pc.take(gathered, pa.array(back))
 
 
 def _figures_at(package: Package, wanted: Any) -> list[tuple[int, int, int, _Figure]]:

@@ -117,7 +117,7 @@ def _descriptor_line(pkg: Package, needle: str) -> int | None:
     return pkg.descriptor_text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-_QUOTE_BATCH = 1 << 18
+_QUOTE_BATCH = 1 << 17
 
 
 def check_quotes(pkg: Package) -> Iterator[Finding]:

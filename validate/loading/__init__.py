@@ -13,6 +13,7 @@ from typing import Any
 
 from validate.declarations import read_declarations
 from validate.findings import finding
+from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
 from validate.loading.dialect import read_dialect
@@ -68,6 +69,7 @@ def load_package(root: Path, options: Options) -> Package:
     if not isinstance(resources, list):
         return pkg  # the profile check reports it
     pkg.resources = [r for r in resources if isinstance(r, dict)]
+    ahead = read_ahead(root, resources, options.max_file_bytes)
     seen_names: set[str] = set()
     seen_paths: set[str] = set()
     for index, resource in enumerate(resources):
@@ -97,7 +99,7 @@ def load_package(root: Path, options: Options) -> Package:
                 )
             )
         else:
-            _load_resource(pkg, resource, index, options)
+            _load_resource(pkg, resource, index, options, ahead)
         if isinstance(name, str):
             seen_names.add(name)
             if name not in pkg.tables and not (isinstance(path, str) and path in pkg.files):
@@ -109,7 +111,9 @@ def load_package(root: Path, options: Options) -> Package:
     return pkg
 
 
-def _load_resource(pkg: Package, resource: dict[str, Any], index: int, options: Options) -> None:
+def _load_resource(
+    pkg: Package, resource: dict[str, Any], index: int, options: Options, ahead: Ahead | None = None
+) -> None:
     """Read one resource as a table or as file bytes, or record why it cannot be read."""
     name, path = resource.get("name"), resource.get("path")
     label = resource_label(resource, index)
@@ -124,7 +128,7 @@ def _load_resource(pkg: Package, resource: dict[str, Any], index: int, options: 
         pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path", problem))
         return
     if resource.get("type") == "table" or "schema" in resource:
-        load_table(pkg, resource, index, name if isinstance(name, str) else path, path, options, label)
+        load_table(pkg, resource, index, name if isinstance(name, str) else path, path, options, label, ahead)
         return
     raw = read_file(pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path")
     if raw is not None:
@@ -144,17 +148,28 @@ def positional_header(schema: dict[str, Any], width: int) -> list[str]:
 
 
 def load_table(
-    pkg: Package, resource: dict[str, Any], index: int, name: str, path: str, options: Options, label: str
+    pkg: Package,
+    resource: dict[str, Any],
+    index: int,
+    name: str,
+    path: str,
+    options: Options,
+    label: str,
+    ahead: Ahead | None = None,
 ) -> None:
     """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
     schema = load_schema(pkg, resource, index, options, label)
-    data = read_file(pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path")
+    # Read ahead (validate.loading.ahead), the file passed the checks read_file makes.
+    data = (ahead.bytes_of(path) if ahead else None) or read_file(
+        pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path"
+    )
     if schema is None or data is None:
         return
     before = len(pkg.findings)
     dialect = read_dialect(resource)
     lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
-    parsed = parse_csv(data, path, options, pkg, dialect, lf_only)
+    started = ahead.parse_of(data, dialect) if ahead else None
+    parsed = parse_csv(data, path, options, pkg, dialect, lf_only, started)
     if parsed is None:
         return
     header, raw, lines = parsed

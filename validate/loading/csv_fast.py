@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from validate.loading.dialect import Dialect
@@ -9,22 +10,22 @@ from validate.loading.dialect import Dialect
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 Parsed = tuple[list[str], "pd.DataFrame", "np.ndarray"]
 
 
-def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
-    """Header, cells as strings and row lines; None when the file needs the exact, slower reader.
+Arrow = tuple["pa.Table", dict[str, Any]]
+"""A file as Arrow read it (every column as large_string), and the syntax it was read with."""
 
-    Without a header row (dialect header false) the first row is data, and the header
-    returned is that row, for its width only.
-    """
-    import numpy as np
+
+def read_arrow(data: bytes, dialect: Dialect) -> Arrow | None:
+    """Arrow's reading of the file, every row one physical line; None when Arrow cannot read it
+    so (a row of another width, a quoted value over two lines). Pure Arrow, no import and no
+    Python object per row: it may run in a thread of its own while the loader goes on."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if not dialect.fast:
-        return None
     ragged: list[object] = []
     syntax: dict[str, Any] = {
         "delimiter": dialect.delimiter,
@@ -63,6 +64,26 @@ def parse_fast(data: bytes, dialect: Dialect) -> Parsed | None:
         return None
     if ragged or table.num_rows == 0:
         return None
+    return table, syntax
+
+
+def parse_fast(data: bytes, dialect: Dialect, started: Future[Arrow | None] | None = None) -> Parsed | None:
+    """Header, cells as strings and row lines; None when the file needs the exact, slower reader.
+
+    Without a header row (dialect header false) the first row is data, and the header
+    returned is that row, for its width only. ``started`` is read_arrow of these very bytes,
+    begun earlier in another thread (validate.loading.ahead).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if not dialect.fast:
+        return None
+    read = started.result() if started is not None else read_arrow(data, dialect)
+    if read is None:
+        return None
+    table, syntax = read
     # Arrow infers types; the checks want the cells exactly as written.
     columns = [c if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else None for c in table.columns]
     if any(c is None for c in columns):

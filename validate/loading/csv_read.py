@@ -11,12 +11,13 @@ import codecs
 import csv
 import io
 import re
+from concurrent.futures import Future
 from typing import Any
 
 from validate.findings import finding
 from validate.loading.byte_scans import check_utf8, first_long_line
 from validate.loading.csv_exact import parse_exact
-from validate.loading.csv_fast import Parsed, parse_fast
+from validate.loading.csv_fast import Arrow, Parsed, parse_fast
 from validate.loading.dialect import Dialect
 from validate.model import Package
 from validate.options import Options
@@ -29,13 +30,20 @@ _STYLE = {b"\r\n": "CRLF", b"\r": "CR", b"\n": "LF"}
 
 
 def parse_csv(
-    data: bytes, path: str, options: Options, pkg: Package, dialect: Dialect, lf_only: bool = False
+    data: bytes,
+    path: str,
+    options: Options,
+    pkg: Package,
+    dialect: Dialect,
+    lf_only: bool = False,
+    started: Future[Arrow | None] | None = None,
 ) -> Parsed | None:
     """Header, cells as strings and row lines; None (with a finding) when unreadable.
 
     lf_only is the package's own declaration (x-line-endings LF): then any CR or CRLF line
     ending is an error; otherwise one style throughout is fine and a mix is a warning.
     """
+    given = data
     if data.startswith(codecs.BOM_UTF8):
         pkg.findings.append(
             finding("byte-order-mark", path, 1, None, "the file starts with a UTF-8 byte-order mark; it is ignored")
@@ -58,7 +66,8 @@ def parse_csv(
         data = _normalise_line_endings(data, path, pkg, dialect, lf_only)
     if len(data) > options.max_line_bytes and _line_too_long(data, path, options, pkg):
         return None
-    parsed = parse_fast(data, dialect) or parse_exact(data, path, pkg, dialect)
+    # Arrow's parse may be under way already (validate.loading.ahead): only of these very bytes.
+    parsed = parse_fast(data, dialect, started if data is given else None) or parse_exact(data, path, pkg, dialect)
     if parsed is None:
         return None
     if dialect.header and not any(name.strip() for name in parsed[0]):
