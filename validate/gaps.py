@@ -29,6 +29,7 @@ places and counts in about a second, where reading every number took three.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from validate.coverage import (
@@ -55,7 +56,7 @@ from validate.coverage import (
 from validate.model import Package
 from validate.numbers import WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
-from validate.text import fold_marks_all
+from validate.text import fold_marks_all, utf8_array
 
 
 def gaps(package: Package) -> Coverage:
@@ -89,7 +90,7 @@ def gaps(package: Package) -> Coverage:
     row_order, row_src = _in_source_order(rows)
     spot_order, spot_src = _in_source_order(spots)
     for lo, hi in _batches(sizes, _BATCH):
-        bodies = [package.files[archives[source_id]].decode("utf-8") for source_id in ids[lo:hi]]
+        bodies = [package.files[archives[source_id]] for source_id in ids[lo:hi]]  # UTF-8: the texts are intact
         part = rows.iloc[row_order[np.searchsorted(row_src, lo) : np.searchsorted(row_src, hi)]]
         astray, open_lines, undecided = _settle(
             bodies,
@@ -191,7 +192,9 @@ def _batches(sizes: list[int], limit: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def _settle(bodies: list[str], offset: int, rows: Any, spots: Any) -> tuple[set[int], set[tuple[int, int]], Any]:
+def _settle(
+    bodies: Sequence[str | bytes], offset: int, rows: Any, spots: Any
+) -> tuple[set[int], set[tuple[int, int]], Any]:
     """For one batch of texts (source indexes from offset): the sources to read exactly, whole,
     the lines not settled in bulk, and the rows whose words hold several numbers.
 
@@ -453,19 +456,21 @@ def _scan(lines: Lines, line: int) -> list[PrintedNumber]:
     return scan_line(lines[line - 1].removesuffix("\r"), line) if 1 <= line <= len(lines) else []
 
 
-def _lines(bodies: list[str], offset: int = 0) -> Any:
-    """Every line of every text, as an Arrow table: source index, line number, the line with its
-    marks folded, and whether that is ASCII."""
+def _lines(bodies: Sequence[str | bytes], offset: int = 0) -> Any:
+    """Every line of every text (given as str, or as UTF-8 bytes, which go to Arrow undecoded), as
+    an Arrow table: source index, line number, the line with its marks folded, and whether that
+    is ASCII."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    counts = np.array([body.count("\n") + 1 for body in bodies], dtype=np.int64)
+    data = [body.encode("utf-8") if isinstance(body, str) else body for body in bodies]
+    counts = np.array([body.count(b"\n") + 1 for body in data], dtype=np.int64)
     src = np.repeat(np.arange(offset, offset + len(bodies), dtype=np.int64), counts)
     firsts = np.repeat(np.cumsum(counts) - counts, counts)
     ln = np.arange(int(counts.sum()), dtype=np.int64) - firsts + 1
     if bodies:
-        raw = pc.list_flatten(pc.split_pattern(pa.array(["\n".join(bodies)], pa.large_string()), "\n"))
+        raw = pc.list_flatten(pc.split_pattern(utf8_array([b"\n".join(data)]), "\n"))
     else:
         raw = pa.array([], pa.large_string())
     folded = fold_marks_all(raw)
