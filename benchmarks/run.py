@@ -354,7 +354,8 @@ def targets(
         "Targets:",
         "",
         f"- Real package, cold: ours {ours_real.seconds:.2f} s is {ratio:.2f}× frictionless "
-        f"({theirs_real.seconds:.2f} s) and {above:.2f} s above the import floor ({floor.seconds:.2f} s); "
+        f"({theirs_real.seconds:.2f} s) and {abs(above):.2f} s {'above' if above >= 0 else 'below'} the import "
+        f"floor ({floor.seconds:.2f} s); "
         f"target ≤ {REAL_RATIO_MAX}× frictionless, or, where importing the libraries alone makes that "
         f"impossible, within {FLOOR_MARGIN_SECONDS} s of the floor: "
         f"{verdict(ratio <= REAL_RATIO_MAX or above <= FLOOR_MARGIN_SECONDS)}.",

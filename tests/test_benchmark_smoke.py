@@ -68,3 +68,16 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_the_real_package_target_says_above_or_below_the_floor() -> None:
+    from benchmarks.run import Measure, targets
+
+    def runs(seconds: float) -> Measure:
+        return Measure(seconds, 100.0, (0,), 3)
+
+    below = targets([], (runs(0.86), runs(0.64)), runs(0.1), [], runs(0.91))[2]
+    above = targets([], (runs(1.14), runs(0.81)), runs(0.1), [], runs(1.03))[2]
+    assert "0.05 s below the import floor (0.91 s)" in below
+    assert "0.11 s above the import floor (1.03 s)" in above
+    assert below.endswith("**met**.") and above.endswith("**met**.")

@@ -136,11 +136,17 @@ class SourceText:
     """
 
     _arrow: pa.LargeStringArray
+    """The folded text, as an Arrow array of one string."""
     _starts: np.ndarray
+    """Offset in folded where each non-empty line starts."""
     _numbers: np.ndarray
+    """Physical line number (first = 1) of each non-empty line."""
     _lines: pa.LargeStringArray
+    """The folded lines of every text folded with this one, each with the space after it."""
     _line_at: int
+    """Where this text's first line is in _lines."""
     _folded: str | None
+    """The folded text as a Python string, once asked for."""
 
     def __init__(self, text: str) -> None:
         """The text folded on its own; source_texts_of folds many at once."""
@@ -155,16 +161,7 @@ class SourceText:
     ) -> SourceText:
         """A text folded with others (_fold_texts): its share of their arrays."""
         made = cls.__new__(cls)
-        made._arrow = arrow
-        """The folded text, as an Arrow array of one string."""
-        made._starts = starts
-        """Offset in folded where each non-empty line starts."""
-        made._numbers = numbers
-        """Physical line number (first = 1) of each non-empty line."""
-        made._lines = lines
-        """The folded lines of every text folded with this one, each with the space after it."""
-        made._line_at = line_at
-        """Where this text's first line is in _lines."""
+        made._arrow, made._starts, made._numbers, made._lines, made._line_at = arrow, starts, numbers, lines, line_at
         made._folded = None
         return made
 
