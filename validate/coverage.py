@@ -194,7 +194,9 @@ def _figures(pkg: Package, unread: list[str]) -> list[_Figure]:
     return found
 
 
-def _exclusions(pkg: Package, unread: list[str]) -> list[_Exclusion]:
+def _exclusions(pkg: Package, unread: list[str], only: list[int] | None = None) -> list[_Exclusion]:
+    """The exclusions rows that name a source, a line and words, in table order (of the rows at
+    the positions ``only``, when given)."""
     declared = pkg.declarations.exclusions
     if declared is None:
         return []
@@ -203,7 +205,10 @@ def _exclusions(pkg: Package, unread: list[str]) -> list[_Exclusion]:
     if loaded is None:
         return []
     table, frame = loaded
+    if only is not None:
+        frame = frame.iloc[only]
     rows = zip(
+        range(len(frame)) if only is None else only,
         _column(frame, declared.source),
         _column(frame, declared.line),
         _column(frame, declared.words),
@@ -212,7 +217,7 @@ def _exclusions(pkg: Package, unread: list[str]) -> list[_Exclusion]:
         strict=True,
     )
     found: list[_Exclusion] = []
-    for row, (source_id, line, words, reason, ident) in enumerate(rows):
+    for row, source_id, line, words, reason, ident in rows:
         if isinstance(source_id, str) and _present(line) and isinstance(words, str) and words:
             ref = RowRef(declared.resource, table.path, table.line(row), declared.words, _text(ident))
             found.append(_Exclusion(ref, source_id, int(line), words, _text(reason)))
