@@ -43,3 +43,12 @@ def test_half_years_in_words_are_found(package: Path) -> None:
     assert run(package)[0] == 0
     edit(package, "cases", "pp-case-1", "custody_value", "4.25")
     assert ("figure-not-in-quote", "data/cases.csv", 4, "custody_value") in located(run(package)[1])
+
+
+def test_an_integer_past_64_bits_is_a_located_type_error_not_an_internal_error(package: Path) -> None:
+    line = edit(package, "outcomes", "ucol-l23-arrests", "line", "99999999999999999999")
+    code, report = run(package)
+    assert code == 1
+    assert ("type-error", "data/outcomes.csv", line, "line") in located(report)
+    message = next(f["message"] for f in report["findings"] if f["code"] == "type-error")
+    assert message == "'99999999999999999999' is an integer past 64 bits"

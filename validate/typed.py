@@ -88,6 +88,9 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         refused = raw[wrong][~raw[wrong].isin(list(rescued))]
         _flag(refused, name, "type-error", f"is not {'an integer' if kind == 'integer' else 'a number'}", bad)
         values = _numbers(raw, readable, kind)
+        # Cells of the pattern that still did not read: integers past 64 bits, which frictionless
+        # reads (Python's int has no limit) and this validator cannot compare.
+        _flag(raw[readable & values.isna().to_numpy()], name, "type-error", "is an integer past 64 bits", bad)
         if rescued:
             at = raw[wrong][raw[wrong].isin(list(rescued))]
             values.loc[at.index] = [rescued[v] for v in at.tolist()]
@@ -215,7 +218,10 @@ def _numbers(raw: pd.Series, readable: np.ndarray, kind: str) -> pd.Series:
         values = pc.cast(cells, target)
     except pa.ArrowInvalid:
         slow = pd.to_numeric(raw.where(pd.Series(readable, index=raw.index)), errors="coerce")
-        return slow.astype("Int64") if kind == "integer" else slow.astype("float64")
+        if kind == "integer":
+            # An integer past 64 bits has no Int64: it is left NA (_read_column reports it).
+            return slow.where((slow >= -(2**63)) & (slow < 2**63)).astype("Int64")
+        return slow.astype("float64")
     if kind == "integer":
         return pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=raw.index)
     return pd.Series(values.to_numpy(zero_copy_only=False), index=raw.index, dtype="float64")
