@@ -363,3 +363,36 @@ def test_a_bad_id_among_a_large_table_of_few_ids_is_found_at_its_line(tmp_path: 
     _, report = run(package)
     found = {(f["code"], f["file"], f["line"], f["field"]) for f in report["findings"]}
     assert ("pattern-mismatch", "data/outcomes.csv", 5001, "metric_id") in found
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["1", "12", "-3", "+5", " 12", "3.5 ", "1_000", "", "NA", "abc", "1e3", "99999999999999999999"]
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["integer", "number"]),
+    st.sampled_from([[""], ["", "NA"], []]),
+)
+def test_a_numeric_column_read_by_distinct_values_reads_as_cell_by_cell(
+    values: list[str], kind: str, missing: list[str]
+) -> None:
+    """Every row gets its value's reading, and every row holding a value that does not read is
+    a bad cell, as when each cell is read."""
+    import pandas as pd
+
+    from validate.typed import _FEW, BadCell, _by_distinct, _few_distinct, _read_column
+
+    column = pd.Series((values * (_FEW // len(values) + 2))[: _FEW + 500], dtype="str")
+    spec = {"name": "n", "type": kind}
+    assert _few_distinct(column)
+    one_by_one: list[BadCell] = []
+    absent = column.isin(missing) if missing else pd.Series(False, index=column.index)
+    expected = _read_column(column, absent, spec, one_by_one)
+    by_value: list[BadCell] = []
+    got = _by_distinct(column, missing, spec, by_value)
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    assert sorted(by_value, key=lambda c: (c.row, c.code)) == sorted(one_by_one, key=lambda c: (c.row, c.code))

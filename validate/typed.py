@@ -62,9 +62,54 @@ def _typed(table: Table) -> TypedTable:
     bad: list[BadCell] = list(table.preset_bad)
     for spec in table.fields:
         raw = table.frame[spec["name"]]
+        if spec.get("type") in ("integer", "number") and _few_distinct(raw):
+            columns[spec["name"]] = _by_distinct(raw, missing, spec, bad)
+            continue
         absent = raw.isin(missing) if missing else pd.Series(False, index=raw.index)
         columns[spec["name"]] = _read_column(raw, absent, spec, bad)
     return TypedTable(pd.DataFrame(columns, index=table.frame.index), bad)
+
+
+_FEW = 10_000
+"""Rows sampled for a column's distinct values; a column showing at most a tenth of them as
+distinct there is read once per distinct value (_by_distinct)."""
+
+
+def _few_distinct(raw: pd.Series) -> bool:
+    """A large column of strings, none missing, whose first rows hold few distinct values."""
+    import pandas as pd
+
+    return (
+        len(raw) > _FEW
+        and pd.api.types.is_string_dtype(raw.dtype)
+        and not raw.isna().any()
+        and raw.iloc[:_FEW].nunique() <= _FEW // 10
+    )
+
+
+def _by_distinct(raw: pd.Series, missing: list[str], spec: dict[str, Any], bad: list[BadCell]) -> pd.Series:
+    """_read_column of a column, reading each distinct value once and giving every row its
+    value's reading: a million numbers of a few thousand values were matched against the
+    number pattern and cast one by one (0.35 s over three columns at 1,000,000 rows). A value
+    that does not read is a bad cell at each row that holds it, in row order."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(raw)
+    distinct = pd.Series(uniques, dtype=raw.dtype)
+    absent = distinct.isin(missing) if missing else pd.Series(False, index=distinct.index)
+    unread: list[BadCell] = []
+    values = _read_column(distinct, absent, spec, unread)
+    if unread:
+        order = np.argsort(codes, kind="stable")
+        cuts = np.searchsorted(codes[order], np.arange(len(distinct) + 1))
+        cells = [
+            BadCell(row, cell.field, cell.code, cell.message)
+            for cell in unread
+            for row in order[cuts[cell.row] : cuts[cell.row + 1]].tolist()
+        ]
+        bad.extend(sorted(cells, key=lambda cell: cell.row))
+    return pd.Series(values.array.take(codes), index=raw.index, dtype=values.dtype)
 
 
 def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: list[BadCell]) -> pd.Series:
