@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from validate.intervals import QUALIFIERS, Interval, read_figure
@@ -71,3 +73,51 @@ def test_every_qualifier_in_the_package_has_a_reading() -> None:
         defined = {row["qualifier_id"] for row in csv.DictReader(handle)}
     assert defined == set(QUALIFIERS)
     assert read_figure(1, "unheard-of", None, whole=True) is None
+
+
+@settings(deadline=None, max_examples=400)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", ""]),
+            st.sampled_from(["m", "n"]),
+            st.sampled_from([float("nan"), 0.0, 1.0, 2.0]),
+            st.sampled_from([float("nan"), float("inf"), 0.0, 1.0, 2.0]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=14,
+    )
+)
+def test_clashing_groups_are_those_grouping_row_by_row_finds(
+    rows: list[tuple[str, str, float, float, bool, bool]],
+) -> None:
+    """The vectorised grouping flags exactly the rows of groups of two or more whose largest
+    lower bound passes the smallest upper one, or meets it at an open bound."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from validate.checks.consistency import _clashing_groups
+
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+    keys = [pd.Series(list(columns[0]), dtype="str"), pd.Series(list(columns[1]), dtype="str")]
+    lo, hi = np.array(columns[2], dtype=float), np.array(columns[3], dtype=float)
+    lo_open, hi_open = np.array(columns[4], dtype=bool), np.array(columns[5], dtype=bool)
+    got = _clashing_groups(keys, lo, hi, lo_open, hi_open).tolist()
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault((row[0], row[1]), []).append(i)
+    expected = [False] * len(rows)
+    for members in groups.values():
+        lows = [lo[i] for i in members if not math.isnan(lo[i])]
+        highs = [hi[i] for i in members if not math.isnan(hi[i])]
+        top, bottom = max(lows, default=-math.inf), min(highs, default=math.inf)
+        touching = any(lo[i] == top and lo_open[i] for i in members) or any(
+            hi[i] == bottom and hi_open[i] for i in members
+        )
+        clash = len(members) > 1 and (top > bottom or (top == bottom and touching))
+        for i in members:
+            expected[i] = clash
+    assert got == expected

@@ -191,11 +191,10 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     """Rows in groups whose rough intervals might not overlap; only these are read exactly.
 
     The rough reading treats every bound as closed, so it can only find too many groups.
-    Groups are numbered by combining each key column's codes, so pandas groups one integer
-    column (grouping the four string columns as objects cost a second at 1,000,000 rows).
+    Groups are numbered by combining each key column's codes (_clashing_groups): grouping the
+    four string columns as objects cost a second at 1,000,000 rows.
     """
     import numpy as np
-    import pandas as pd
 
     claims = claims_frame(pkg)
     if claims is None:
@@ -205,23 +204,43 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     if not {"value", "qualifier"} <= set(frame.columns) or len(keys) < 2:
         return None
     lo, hi, rows_of = claims[0].view("rough bounds", lambda: _rough_bounds(frame))
-    group = np.zeros(len(frame), dtype=np.int64)
-    for key in keys:
-        # Missing and empty are one key, as they were when grouped after fillna("").
-        codes = _codes(frame[key].fillna(""))
-        group = pd.factorize(group * (int(codes.max()) + 1 if len(codes) else 1) + codes)[0]
-    grouped = pd.Series(lo).groupby(group, sort=False)
-    top = grouped.transform("max").to_numpy()
-    bottom = pd.Series(hi).groupby(group, sort=False).transform("min").to_numpy()
     # Touching intervals conflict only where the touching bound itself is open.
     lo_open = np.zeros(len(frame), dtype=bool)
     hi_open = np.zeros(len(frame), dtype=bool)
     for name, reading in QUALIFIERS.items():
         lo_open |= rows_of[name] if reading.lo_open else False
         hi_open |= rows_of[name] if reading.hi_open and reading.hi_times is not None else False
-    open_top = pd.Series((lo == top) & lo_open).groupby(group, sort=False).transform("max").to_numpy()
-    open_bottom = pd.Series((hi == bottom) & hi_open).groupby(group, sort=False).transform("max").to_numpy()
-    size = np.bincount(group)[group]
+    return _clashing_groups([frame[key].fillna("") for key in keys], lo, hi, lo_open, hi_open)
+
+
+def _clashing_groups(keys: list[Any], lo: Any, hi: Any, lo_open: Any, hi_open: Any) -> Any:
+    """Rows of groups (equal in every key column) of two or more rows whose intervals
+    [lo, hi] might not all overlap: the largest lower bound above the smallest upper one, or
+    equal to it where a bound there is open. A missing bound is left out, as groupby leaves it."""
+    import numpy as np
+    import pandas as pd
+
+    group = np.zeros(len(lo), dtype=np.int64)
+    span = 1
+    for key in keys:
+        codes = _codes(key)
+        width = int(codes.max()) + 1 if len(codes) else 1
+        if span * width >= 2**62:  # renumber densely before the combined codes could overflow
+            group = pd.factorize(group)[0]
+            span = int(group.max(initial=-1)) + 1
+        group, span = group * width + codes, span * width
+    group = pd.factorize(group)[0]
+    count = int(group.max(initial=-1)) + 1
+    # Each group's largest lower and smallest upper bound, by numpy's unbuffered ufuncs over the
+    # group codes (pandas' transform took 0.6 s for each at 10,000,000 rows, these 0.03 s). A
+    # missing bound is skipped (fmax, fmin), as groupby skips it.
+    top, bottom = np.full(count, -np.inf), np.full(count, np.inf)
+    np.fmax.at(top, group, lo)
+    np.fmin.at(bottom, group, hi)
+    top, bottom = top[group], bottom[group]
+    open_top = np.bincount(group, weights=(lo == top) & lo_open, minlength=count)[group] > 0
+    open_bottom = np.bincount(group, weights=(hi == bottom) & hi_open, minlength=count)[group] > 0
+    size = np.bincount(group, minlength=count)[group]
     return (size > 1) & ((top > bottom) | ((top == bottom) & (open_top | open_bottom)))
 
 
