@@ -79,7 +79,7 @@ def test_every_qualifier_in_the_package_has_a_reading() -> None:
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["a", "b", ""]),
+            st.sampled_from(["a", "b", "", None]),
             st.sampled_from(["m", "n"]),
             st.sampled_from([float("nan"), 0.0, 1.0, 2.0]),
             st.sampled_from([float("nan"), float("inf"), 0.0, 1.0, 2.0]),
@@ -90,7 +90,7 @@ def test_every_qualifier_in_the_package_has_a_reading() -> None:
     )
 )
 def test_clashing_groups_are_those_grouping_row_by_row_finds(
-    rows: list[tuple[str, str, float, float, bool, bool]],
+    rows: list[tuple[str | None, str, float, float, bool, bool]],
 ) -> None:
     """The vectorised grouping flags exactly the rows of groups of two or more whose largest
     lower bound passes the smallest upper one, or meets it at an open bound."""
@@ -108,7 +108,7 @@ def test_clashing_groups_are_those_grouping_row_by_row_finds(
     got = _clashing_groups(keys, lo, hi, lo_open, hi_open).tolist()
     groups: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(rows):
-        groups.setdefault((row[0], row[1]), []).append(i)
+        groups.setdefault((row[0] or "", row[1]), []).append(i)  # missing and empty are one key
     expected = [False] * len(rows)
     for members in groups.values():
         lows = [lo[i] for i in members if not math.isnan(lo[i])]

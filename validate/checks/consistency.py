@@ -210,20 +210,23 @@ def _maybe_disagreeing(pkg: Package) -> Any:
     for name, reading in QUALIFIERS.items():
         lo_open |= rows_of[name] if reading.lo_open else False
         hi_open |= rows_of[name] if reading.hi_open and reading.hi_times is not None else False
-    return _clashing_groups([frame[key].fillna("") for key in keys], lo, hi, lo_open, hi_open)
+    return _clashing_groups([frame[key] for key in keys], lo, hi, lo_open, hi_open)
 
 
 def _clashing_groups(keys: list[Any], lo: Any, hi: Any, lo_open: Any, hi_open: Any) -> Any:
-    """Rows of groups (equal in every key column) of two or more rows whose intervals
-    [lo, hi] might not all overlap: the largest lower bound above the smallest upper one, or
-    equal to it where a bound there is open. A missing bound is left out, as groupby leaves it."""
+    """Rows of groups (equal in every key column, a missing key equal to an empty one) of two
+    or more rows whose intervals [lo, hi] might not all overlap: the largest lower bound above
+    the smallest upper one, or equal to it where a bound there is open. A missing bound is left
+    out, as groupby leaves it."""
     import numpy as np
     import pandas as pd
 
     group = np.zeros(len(lo), dtype=np.int64)
     span = 1
     for key in keys:
-        codes = _codes(key)
+        if key.isna().all():
+            continue  # one key for every row (a breakdown column nobody filled): nothing to hash
+        codes = _codes(key.fillna(""))
         width = int(codes.max()) + 1 if len(codes) else 1
         if span * width >= 2**62:  # renumber densely before the combined codes could overflow
             group = pd.factorize(group)[0]
@@ -653,8 +656,15 @@ def check_periods(pkg: Package) -> Iterator[Finding]:
     published = _published(pkg)
     claims = claims_frame(pkg)
     if published and claims is not None and {"subject", "source"} <= set(claims[2].columns):
-        pairs = pd.DataFrame({"op": claims[2]["subject"], "source": claims[2]["source"]})
-        pairs = pairs[pairs["source"].isin(list(published))].drop_duplicates()
+        # Distinct pairs found by their codes, one integer each: dropping duplicate pairs of
+        # strings hashed them all (0.5 s at 10,000,000 rows).
+        subjects, sources = claims[2]["subject"], claims[2]["source"]
+        subject_codes = claims[0].view("subject codes", lambda: _codes(subjects))
+        source_codes = _codes(sources)
+        named = sources.isin(list(published)).to_numpy(dtype=bool) & (subject_codes >= 0)
+        pair = subject_codes.astype(np.int64) * (int(source_codes.max(initial=0)) + 1) + source_codes
+        first = np.flatnonzero(named)[pd.Series(pair[named]).drop_duplicates().index.to_numpy()]
+        pairs = pd.DataFrame({"op": subjects.iloc[first].to_numpy(), "source": sources.iloc[first].to_numpy()})
         pairs["published"] = pairs["source"].map({k: v.toordinal() for k, v in published.items()}).astype("float64")
         judged = np.flatnonzero(has_end & ~backwards)
         ending = pd.DataFrame({"row": judged, "op": ops.iloc[judged].to_numpy(), "end": end_lo[judged]})
