@@ -186,10 +186,8 @@ def _exclusion_spots(package: Package, unread: list[str], index: dict[str, int])
     if loaded is None:
         return pd.DataFrame({c: pd.Series([], dtype="int64" if c != "words" else object) for c in columns})
     _, frame = loaded
-    codes, uniques = pd.factorize(frame[declared.source], use_na_sentinel=True)
-    lookup = np.array([index.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1], dtype=np.int64)
-    src = lookup[codes]
-    words = _strings(frame[declared.words])
+    src = _source_indexes(frame[declared.source], index)
+    words = _arrow_strings(frame[declared.words])
     said = pc.binary_length(words).fill_null(0).to_numpy(zero_copy_only=False) > 0
     line = pd.to_numeric(frame[declared.line], errors="coerce")
     at = np.flatnonzero((src >= 0) & line.notna().to_numpy() & said)
@@ -537,16 +535,14 @@ def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> tuple[A
         if loaded is None:
             continue
         table, frame = loaded
-        codes, uniques = pd.factorize(frame[covered.source], use_na_sentinel=True)
-        lookup = np.array([index.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1], dtype=np.int64)
-        src = lookup[codes]  # code -1 (a missing cell) picks the trailing -1
+        src = _source_indexes(frame[covered.source], index)
         line = frame[covered.line]
         value = pd.to_numeric(frame[covered.value], errors="coerce").astype("float64")
         unreadable = np.zeros(len(frame), dtype=bool)
         unreadable[[bad.row for bad in typed_table(table).bad if bad.field == covered.value]] = True
         keep = (src >= 0) & line.notna().to_numpy() & (value.notna().to_numpy() | unreadable)
         pos = np.flatnonzero(keep)
-        quoted = _strings(frame[covered.quote]) if covered.quote else pa.nulls(len(frame), pa.large_string())
+        quoted = _arrow_strings(frame[covered.quote]) if covered.quote else pa.nulls(len(frame), pa.large_string())
         quotes[entry] = quoted
         said = pc.binary_length(quoted).fill_null(0).to_numpy(zero_copy_only=False) > 0
         parts.append(
@@ -566,7 +562,18 @@ def _figure_rows(package: Package, unread: list[str], ids: list[str]) -> tuple[A
     return rows.astype({"usable": bool}), quotes
 
 
-def _strings(column: Any) -> Any:
+def _source_indexes(column: Any, index: dict[str, int]) -> Any:
+    """Each cell's source index, by one lookup per distinct source id; -1 for a missing cell or
+    a source with no intact text."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    lookup = np.array([index.get(u, -1) if isinstance(u, str) else -1 for u in uniques] + [-1], dtype=np.int64)
+    return lookup[codes]  # code -1 (a missing cell) picks the trailing -1
+
+
+def _arrow_strings(column: Any) -> Any:
     """A column's cells as Arrow strings, as they are where the column is Arrow's; a cell that
     is not a string is no quote (the exact ledger reads it so too)."""
     import pyarrow as pa

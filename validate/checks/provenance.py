@@ -197,12 +197,7 @@ def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any)
     settled = np.zeros(len(sources), dtype=bool)
     if not index.ids or not len(sources):
         return settled
-    source_at = (
-        pc.index_in(pa.array(sources, type=pa.large_string()), value_set=pa.array(index.ids, type=pa.large_string()))
-        .fill_null(-1)
-        .to_numpy(zero_copy_only=False)
-        .astype(np.int64)
-    )
+    source_at = _source_positions(index, sources)
     needles = normalise_all(pa.array(quotes, type=pa.large_string()))
     size = pc.utf8_length(needles).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
     known = (source_at >= 0) & (size > 0)
@@ -249,6 +244,20 @@ def _at_stated_lines(index: SourceIndex, sources: Any, quotes: Any, stated: Any)
     settled[rows] = True
     settled[unsettled] = False
     return settled
+
+
+def _source_positions(index: SourceIndex, sources: Any) -> Any:
+    """Each row's source as its position in the index, or -1 (missing, or no intact text)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return (
+        pc.index_in(pa.array(sources, type=pa.large_string()), value_set=pa.array(index.ids, type=pa.large_string()))
+        .fill_null(-1)
+        .to_numpy(zero_copy_only=False)
+        .astype(np.int64)
+    )
 
 
 def _not_in_windows(rows: Any, windows: Any) -> Any:
@@ -371,14 +380,9 @@ def _named_in(index: SourceIndex, sources: Any, names: Any) -> Any:
     import pyarrow.compute as pc
 
     printed = np.zeros(len(sources), dtype=bool)
-    if not index.ids or not len(sources) or not _strings(names):
+    if not index.ids or not len(sources) or not _is_text(names):
         return printed
-    source_at = (
-        pc.index_in(pa.array(sources, type=pa.large_string()), value_set=pa.array(index.ids, type=pa.large_string()))
-        .fill_null(-1)
-        .to_numpy(zero_copy_only=False)
-        .astype(np.int64)
-    )
+    source_at = _source_positions(index, sources)
     needles = normalise_all(pa.array(names, type=pa.large_string()))
     known = (source_at >= 0) & (pc.utf8_length(needles).fill_null(0).to_numpy(zero_copy_only=False) > 0)
     rows = np.flatnonzero(known)
@@ -402,7 +406,7 @@ def _named_in(index: SourceIndex, sources: Any, names: Any) -> Any:
     return printed
 
 
-def _strings(column: Any) -> bool:
+def _is_text(column: Any) -> bool:
     import pandas as pd
 
     return bool(pd.api.types.is_string_dtype(column.dtype))
