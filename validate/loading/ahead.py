@@ -12,15 +12,17 @@ read ahead, and the loader finds and reports its problem in its turn.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validate.loading.csv_fast import Arrow, read_arrow
 from validate.loading.dialect import Dialect, read_dialect
 from validate.loading.files import read_regular
 from validate.loading.paths import path_problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 FROM_BYTES = 1 << 23
 """Files smaller than this are read in their turn: their parse takes less than starting a thread."""
@@ -47,6 +49,7 @@ class Ahead:
 def read_ahead(root: Path, resources: list[Any], limit: int) -> Ahead | None:
     """Begin reading and parsing the largest table file of the package, if it is plainly readable."""
     import codecs
+    from concurrent.futures import ThreadPoolExecutor
 
     sizes: list[tuple[int, str, dict[str, Any]]] = []
     for resource in resources:

@@ -11,8 +11,7 @@ import codecs
 import csv
 import io
 import re
-from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validate.findings import finding
 from validate.loading.byte_scans import check_utf8, first_long_line
@@ -22,6 +21,9 @@ from validate.loading.dialect import Dialect
 from validate.model import Package
 from validate.options import Options
 from validate.text import line_of_offset
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
