@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from publish.package import Package, PackageError, Value, read_rows
 from validate.intervals import INF, MARKERS, QUALIFIERS, read_figure
+from validate.writer import Writer
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -331,7 +333,10 @@ def _render(package: Package, figures: Sequence[Plotted], out: Path) -> tuple[st
     fig.suptitle(package.title, fontsize=11, fontweight="bold")
     _add_legend(fig)
     # No Software or date chunk: the PNG must be byte-identical on every rebuild.
-    fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+    # Through the one writer: never through a link planted where the chart goes.
+    Writer(out.parent, create=True).replace(out.name, png.getvalue())
     return tuple(title for title, _ in panels)
 
 
@@ -342,7 +347,6 @@ def draw_chart(package: Package, out: Path) -> ChartSummary:
     figures = load_figures(package)
     if not figures:
         raise PackageError("outcomes table is empty: nothing to chart")
-    out.parent.mkdir(parents=True, exist_ok=True)
     # The default style ignores any matplotlibrc on the machine, so the PNG is the same everywhere.
     with matplotlib.style.context("default"):
         panels = _render(package, figures, out)

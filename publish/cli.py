@@ -31,6 +31,7 @@ def _guarded(package_dir: Path, work: Callable[[Package], T]) -> T:
     """Load the package through the validator, then do the work; findings and refusals, never a traceback."""
     from publish.package import InvalidPackage, PackageError, load_package
     from validate.render import RENDERERS
+    from validate.writer import WriteRefused
 
     try:
         return work(load_package(package_dir))
@@ -38,8 +39,8 @@ def _guarded(package_dir: Path, work: Callable[[Package], T]) -> T:
         click.echo(RENDERERS["text"](invalid.report), err=True, nl=False)
         click.echo("Nothing was written: fix the errors above first.", err=True)
         sys.exit(EXIT_INVALID)
-    except PackageError as error:
-        raise click.ClickException(str(error)) from error
+    except (PackageError, WriteRefused) as error:
+        raise click.ClickException(f"{error}\nNothing was written.") from error
     except click.ClickException:
         raise
     except Exception as error:  # a bug of ours: say so, in one line, with the exit code for it
@@ -66,10 +67,17 @@ def build(package_dir: Path, out_dir: Path) -> None:
     """Write the SQLite database, datasette metadata.json and the release zip."""
     from publish.database import build_database, foreign_key_violations
     from publish.metadata import write_metadata
-    from publish.release import build_release, release_files
+    from publish.release import build_release, check_outputs, release_files, release_problems
 
     def work(package: Package) -> None:
-        files = release_files(package)  # read (and refused) before anything is written
+        # Everything is judged before anything is written: names, dates, inputs, targets.
+        problems = release_problems(package)
+        if problems:
+            raise click.ClickException(
+                "the release cannot be built, so nothing was written:\n  " + "\n  ".join(problems)
+            )
+        files = release_files(package)
+        check_outputs(out_dir, [f"{package.stem}.sqlite", "metadata.json", f"{package.stem}.zip"])
         database = build_database(package, out_dir)
         violations = foreign_key_violations(database)
         if violations:

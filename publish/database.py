@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,22 +98,22 @@ def foreign_key_violations(path: Path) -> list[tuple[str, int, str, int]]:
 
 def build_database(package: Package, out_dir: Path) -> Path:
     """Write ``<name>-<version>.sqlite`` into out_dir and return its path."""
-    import sqlite3
+    from validate.writer import Writer
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{package.stem}.sqlite"
-    partial = out_dir / f".{target.name}.partial"
-    partial.unlink(missing_ok=True)
-    connection = sqlite3.connect(partial)
-    try:
-        # Foreign keys stay unenforced while loading so a broken package still yields
-        # a database whose PRAGMA foreign_key_check shows exactly what is wrong.
-        with connection:
-            for table in insertion_order(package.tables):
-                _load_table(connection, package, table)
-        connection.execute("VACUUM")
-    finally:
-        connection.close()
-    # Readers never see a half-written file under the release name.
-    os.replace(partial, target)
-    return target
+    def write(path: Path) -> None:
+        """The database, written at a private path the writer then renames into place."""
+        import sqlite3
+
+        connection = sqlite3.connect(path)
+        try:
+            # Foreign keys stay unenforced while loading so a broken package still yields
+            # a database whose PRAGMA foreign_key_check shows exactly what is wrong.
+            with connection:
+                for table in insertion_order(package.tables):
+                    _load_table(connection, package, table)
+            connection.execute("VACUUM")
+        finally:
+            connection.close()
+
+    # Readers never see a half-written file under the release name, and nothing is left behind.
+    return Writer(out_dir, create=True).produce(f"{package.stem}.sqlite", write)

@@ -50,7 +50,7 @@ def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
 
 def write_metadata(package: Package, database: Path, out_dir: Path) -> Path:
     """Write metadata.json next to the database and return its path."""
-    target = out_dir / "metadata.json"
+    from validate.writer import Writer
+
     text = json.dumps(datasette_metadata(package, database), indent=2, ensure_ascii=False)
-    target.write_text(text + "\n", encoding="utf-8", newline="\n")
-    return target
+    return Writer(out_dir, create=True).replace("metadata.json", (text + "\n").encode("utf-8"))

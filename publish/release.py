@@ -18,6 +18,7 @@ OPTIONAL_DOCUMENTS = ("LICENSE",)
 
 # Used when the descriptor has no usable "created" date; the earliest time ZIP can store.
 FALLBACK_TIME = (1980, 1, 1, 0, 0, 0)
+LAST_ZIP_YEAR = 2107  # the DOS date field holds years 1980 to 2107
 UNIX = 3
 FILE_MODE = 0o100644
 
@@ -35,34 +36,54 @@ def release_paths(package: Package) -> list[str]:
 
 
 def release_files(package: Package) -> dict[str, bytes]:
-    """The bytes of every release path, read as the validator reads files: inside the package,
-    regular, never through a symlink out. Nothing is returned unless every file reads."""
-    from validate.loading import read_file
-    from validate.model import Package as Scratch
+    """The bytes of every release path, read as the validator reads files (inside the package,
+    regular), and more strictly still: never through a symlink, never a hard link, whose bytes
+    may be a file outside the package. Nothing is returned unless every file reads."""
+    from validate.loading.paths import path_problem
+    from validate.writer import Writer, WriteRefused
 
-    scratch = Scratch(root=package.root)
+    reader = Writer(package.root)
     files: dict[str, bytes] = {}
+    problems: list[str] = []
     for path in release_paths(package):
-        data = read_file(package.root, path, MAX_FILE_BYTES, scratch, DESCRIPTOR, path)
-        if data is not None:
-            files[path] = data
-    if scratch.findings:
-        raise PackageError("the release cannot be built: " + "; ".join(f"{f.message}" for f in scratch.findings))
+        problem = path_problem(package.root, path)
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            files[path] = reader.read(path, MAX_FILE_BYTES)
+        except FileNotFoundError:
+            problems.append(f"{path} is missing")
+        except WriteRefused as refused:
+            problems.append(str(refused))
+    if problems:
+        raise PackageError("the release cannot be built: " + "; ".join(problems))
     return files
 
 
 def release_time(package: Package) -> tuple[int, int, int, int, int, int]:
-    """Fixed timestamp for every entry: the package's created date, so rebuilds match."""
+    """Fixed timestamp for every entry: the package's created date, so rebuilds match.
+
+    A ``created`` the zip format cannot store (before 1980, after 2107 in UTC) or that is not a
+    date and time is refused, before anything is written; a package without one gets 1980-01-01.
+    """
     created = package.descriptor.get("created")
-    if not isinstance(created, str):
+    if created is None:
         return FALLBACK_TIME
     try:
+        if not isinstance(created, str):
+            raise ValueError
         moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
-    except ValueError:
-        return FALLBACK_TIME
-    if moment.year < FALLBACK_TIME[0]:
-        return FALLBACK_TIME
-    moment = moment.astimezone(dt.UTC)
+        if moment.tzinfo is None:  # read as UTC, so the zip does not depend on this machine's zone
+            moment = moment.replace(tzinfo=dt.UTC)
+        moment = moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise PackageError(f"datapackage.json: created {created!r} is not an ISO 8601 date and time") from None
+    if not FALLBACK_TIME[0] <= moment.year <= LAST_ZIP_YEAR:
+        raise PackageError(
+            f"datapackage.json: created {created!r} is {moment.isoformat()} in UTC; a zip can only "
+            f"date its entries from {FALLBACK_TIME[0]} to {LAST_ZIP_YEAR}"
+        )
     # ZIP stores seconds in steps of two.
     return (
         moment.year,
@@ -84,14 +105,56 @@ def _entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile
     return info
 
 
+def release_problems(package: Package) -> list[str]:
+    """Why the release could not be written as the descriptor names it, all at once: names that
+    would become file names, zip entries or SQL identifiers, and the date every entry carries."""
+    from validate.writer import component_problem, identifier_problems
+
+    problems = [
+        problem
+        for problem in (
+            component_problem("datapackage.json: name", package.name),
+            component_problem("datapackage.json: version", package.version),
+        )
+        if problem
+    ]
+    if not problems and len(f"{package.stem}.sqlite") > 255:
+        problems.append("datapackage.json: name and version make a file name over 255 bytes")
+    problems += identifier_problems("datapackage.json: resource name", [table.name for table in package.tables])
+    for table in package.tables:
+        problems += identifier_problems(f"{table.path}: field", [field.name for field in table.fields])
+    try:
+        release_time(package)
+    except PackageError as error:
+        problems.append(str(error))
+    return problems
+
+
+def check_outputs(out_dir: Path, names: list[str]) -> None:
+    """Refuse, before anything is written, an output folder or target that is a link or not a file."""
+    from validate.writer import Writer
+
+    if not os.path.lexists(out_dir):
+        return
+    writer = Writer(out_dir)
+    for name in names:
+        writer.check(name)
+
+
 def build_release(package: Package, files: dict[str, bytes], out_dir: Path) -> Path:
     """Write ``<name>-<version>.zip`` of the files read by release_files into out_dir; return its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{package.stem}.zip"
-    partial = out_dir / f".{target.name}.partial"
+    from validate.writer import Writer, component_problem
+
+    for part in (package.name, package.version):
+        problem = component_problem("release name", part)
+        if problem:  # release_problems refuses these first; never an entry outside the top folder
+            raise PackageError(problem)
     date_time = release_time(package)
-    with zipfile.ZipFile(partial, "w") as archive:
-        for relative in sorted(files):
-            archive.writestr(_entry(f"{package.stem}/{relative}", date_time), files[relative])
-    os.replace(partial, target)
-    return target
+
+    def write(path: Path) -> None:
+        """The zip, written at a private path the writer then renames into place."""
+        with zipfile.ZipFile(path, "x") as archive:
+            for relative in sorted(files):
+                archive.writestr(_entry(f"{package.stem}/{relative}", date_time), files[relative])
+
+    return Writer(out_dir, create=True).produce(f"{package.stem}.zip", write)
