@@ -8,30 +8,36 @@ sources row and the descriptor resource land together or not at all.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from contribute.edits import EditRefused, append_row, insert_resource, parse_strict
 from validate.findings import Finding
-from validate.loading import read_file
+from validate.loading.dialect import read_dialect
 from validate.loading.files import read_regular
 from validate.model import DESCRIPTOR, Package
 from validate.options import Options
 from validate.runner import Report, load_and_judge
+from validate.writer import Writer, WriteRefused
 
 TODO_CODES = frozenset({"number-not-covered"})
 """Errors that are a contributor's to-do list, not a broken package: a new text's numbers not yet
 entered. add-source runs on a package whose only errors are these, and leaves such errors behind."""
 
-DEFAULT_LIMIT = 10 * 1024 * 1024
-"""Largest source text accepted: these are articles and press releases, not corpora."""
+DEFAULT_LIMIT = 1024 * 1024
+"""Largest source text accepted: these are articles and press releases (tens of kilobytes), not
+corpora. The bound keeps the two validations add-source runs within seconds."""
+
+_TERMINATING = {signal.SIGTERM, signal.SIGHUP}
+"""Signals that end a run, besides Ctrl-C's SIGINT; each undoes an unfinished edit first."""
 
 
 class Refused(Exception):
@@ -86,6 +92,8 @@ def read_text(file: Path, limit: int = DEFAULT_LIMIT) -> bytes:
 
 def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]) -> Added:
     """Archive file's text and register it as source_id, with values for other fields of its row."""
+    # The text first: a text over the limit is refused at once, before the package is read.
+    data = read_text(file, min(DEFAULT_LIMIT, Options().max_file_bytes))
     package, report = load_and_judge(root, Options())
     broken = blocking(report)
     if broken:
@@ -102,7 +110,6 @@ def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]
     unknown = sorted(set(values) - {f["name"] for f in table.schema["fields"]})
     if unknown:
         raise Refused(f"{table.path} has no field {', '.join(unknown)}")
-    data = read_text(file)
     digest = hashlib.sha256(data).hexdigest()
     archives = [str(p) for p in table.frame[sources.archive].tolist()]
     for name, existing in package.files.items():
@@ -118,18 +125,82 @@ def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]
         row[sources.sha256] = digest
     if sources.bytes:
         row[sources.bytes] = str(len(data))
-    originals = {path: _current(package, root, path) for path in (table.path, package.descriptor_name)}
-    writes = {
-        table.path: _append_row(originals[table.path], list(table.frame.columns), row),
-        package.descriptor_name: _with_resource(package, source_id, archive, digest, len(data), values),
-    }
-    _apply(root, archive, data, writes, originals)
-    after = load_and_judge(root, Options())[1]
-    new = [f for f in blocking(after) if f not in report.findings]
-    if new:
-        _restore(root, archive, originals)
-        raise Refused("the new source would make the package invalid, so nothing was changed", new)
+    writer = Writer(root)
+    originals = {path: _current(writer, path) for path in (table.path, package.descriptor_name)}
+    resource = next((r for r in package.resources if r.get("name") == sources.resource), {})
+    try:
+        writes = {
+            table.path: append_row(
+                originals[table.path][0], list(table.frame.columns), row, read_dialect(resource).csv_options()
+            ),
+            package.descriptor_name: _with_resource(
+                package, originals[package.descriptor_name][0], source_id, archive, digest, len(data), values
+            ),
+        }
+    except (EditRefused, UnicodeDecodeError) as error:
+        raise Refused(f"{package.descriptor_name} cannot be edited in place: {error}") from None
+    after = _apply_and_judge(writer, archive, data, writes, originals, report)
     return Added(source_id, archive, digest, len(data), after)
+
+
+def _apply_and_judge(
+    writer: Writer,
+    archive: str,
+    data: bytes,
+    writes: Mapping[str, bytes],
+    originals: Mapping[str, tuple[bytes, int]],
+    before: Report,
+) -> Report:
+    """Write the new state, judge it, and keep it only if nothing new is wrong: otherwise, or when
+    interrupted (Ctrl-C, SIGTERM, SIGHUP) at any point, put every byte back as it was."""
+    try:
+        for path in (archive, *writes):
+            writer.check(path)  # a link or a shared file where a write would go: refused first
+    except WriteRefused as refused:
+        raise Refused(str(refused)) from None
+    with _signals_interrupt():
+        try:
+            with _signals_held():  # the writes land together, or an interruption undoes them
+                writer.create(archive, data)
+                for path, content in writes.items():
+                    writer.replace(path, content)
+            after = load_and_judge(writer.root, Options())[1]
+            new = [f for f in blocking(after) if f not in before.findings]
+            if new:
+                raise Refused("the new source would make the package invalid, so nothing was changed", new)
+        except BaseException:
+            with _signals_held():
+                _restore(writer, archive, originals)
+            raise
+    return after
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt, as Ctrl-C does, so that an edit is undone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(number).name)
+
+    kept = {number: signal.signal(number, interrupt) for number in _TERMINATING}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back while files are written or restored; they arrive after."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINATING | {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _check_id(source_id: str, schema: dict[str, Any], field: str, taken: list[object], package: Package) -> None:
@@ -153,28 +224,28 @@ def _archive_path(existing: list[str], digest: str) -> str:
     return str(folder / f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}.txt")
 
 
-def _current(package: Package, root: Path, path: str) -> bytes:
-    """The bytes of a package file as they are now, read with the validator's safe reader."""
-    data = read_file(root, path, Options().max_file_bytes, package, path)
-    if data is None:
-        raise Refused(f"{path} could not be read")
-    return data
-
-
-def _append_row(current: bytes, columns: list[str], row: Mapping[str, str]) -> bytes:
-    """The CSV with one row appended, written as the package writes its CSVs (LF, minimal quoting)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([row.get(c, "") for c in columns])
-    head = current if current.endswith(b"\n") else current + b"\n"
-    return head + out.getvalue().encode("utf-8")
+def _current(writer: Writer, path: str) -> tuple[bytes, int]:
+    """The bytes and modification time of a package file now, read as a release reads: no link."""
+    try:
+        data = writer.read(path, Options().max_file_bytes)
+        return data, os.lstat(writer.path(path)).st_mtime_ns
+    except (OSError, WriteRefused) as error:
+        raise Refused(f"{path} cannot be edited: {error}") from None
 
 
 def _with_resource(
-    package: Package, source_id: str, archive: str, digest: str, size: int, values: Mapping[str, str]
+    package: Package,
+    current: bytes,
+    source_id: str,
+    archive: str,
+    digest: str,
+    size: int,
+    values: Mapping[str, str],
 ) -> bytes:
-    """The descriptor with a resource for the new archive, shaped like the existing archive resources."""
-    assert package.descriptor is not None
-    descriptor = json.loads(json.dumps(package.descriptor))
+    """The descriptor with a resource for the new archive, shaped like the existing archive resources,
+    inserted as text after the last of them: the rest of the file stays byte for byte."""
+    text = current.decode("utf-8")
+    descriptor = parse_strict(text.removeprefix("\ufeff"))
     resources: list[dict[str, Any]] = descriptor["resources"]
     archives = {p for p in package.files}
     template: dict[str, Any] = next((r for r in reversed(resources) if r.get("path") in archives), {})
@@ -194,40 +265,17 @@ def _with_resource(
     resource["hash"] = f"sha256:{digest}"
     resource["bytes"] = size
     after = max((i for i, r in enumerate(resources) if r.get("path") in archives), default=len(resources) - 1)
-    resources.insert(after + 1, resource)
-    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return insert_resource(text, after, resource).encode("utf-8")
 
 
-def _apply(root: Path, archive: str, data: bytes, writes: Mapping[str, bytes], originals: Mapping[str, bytes]) -> None:
-    """Write the archive (never over a file), then replace each edited file whole; on any failure undo all."""
-    target = root / archive
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as handle:
-        handle.write(data)
-    try:
-        for path, content in writes.items():
-            _replace(root / path, content)
-    except BaseException:
-        _restore(root, archive, originals)
-        raise
-
-
-def _replace(path: Path, content: bytes) -> None:
-    """Replace a file's bytes atomically: a reader sees the old file or the new one, never half."""
-    temporary = path.with_name(f".{path.name}.contribute-tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _restore(root: Path, archive: str, originals: Mapping[str, bytes]) -> None:
-    """Put back the bytes each edited file had and remove the new archive."""
-    for path, content in originals.items():
-        if (root / path).read_bytes() != content:
-            _replace(root / path, content)
-    (root / archive).unlink(missing_ok=True)
+def _restore(writer: Writer, archive: str, originals: Mapping[str, tuple[bytes, int]]) -> None:
+    """Put back the bytes (and modification time) each edited file had and remove the new archive."""
+    for path, (content, modified) in originals.items():
+        try:
+            same = writer.read(path, len(content)) == content
+        except (OSError, WriteRefused):
+            same = False
+        if not same:
+            writer.replace(path, content)
+            os.utime(writer.path(path), ns=(modified, modified), follow_symlinks=False)
+    writer.remove(archive)

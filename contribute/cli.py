@@ -61,6 +61,9 @@ def add_source_command(file: Path, source_id: str, fields: tuple[str, ...], pack
             click.echo(RENDERERS["text"](Report(refused.findings)), err=True, nl=False)
         click.echo(f"Refused: {refused}", err=True)
         sys.exit(EXIT_REFUSED)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: nothing was changed.", err=True)
+        sys.exit(EXIT_REFUSED)
     except Exception as error:  # a bug of ours: one line and its own exit code, never a traceback
         click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_INTERNAL)
