@@ -270,3 +270,32 @@ def test_names_are_checked_as_data_package_names() -> None:
         assert component_problem("name", bad) is not None
     assert identifier_problems("table", ["sources", "outcomes", "table"]) == []
     assert len(identifier_problems("table", ["a", "A", "sqlite_master", "x\x00", "y" * 101])) == 4
+
+
+def test_docs_write_refuses_a_readme_that_is_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from validate import docs
+
+    outside = tmp_path / "outside.md"
+    drifted = (ROOT / "README.md").read_text(encoding="utf-8").replace("| `sources` |", "| `stale` |", 1)
+    outside.write_text(drifted, encoding="utf-8")
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    (repository / "README.md").symlink_to(outside)
+    monkeypatch.setattr(docs, "ROOT", repository)
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(docs.main, ["--write"])
+    assert result.exit_code == 1, result.output
+    assert "symlink" in result.output and "Traceback" not in result.output
+    assert snapshot(tmp_path) == before
+
+
+def test_docs_write_writes_the_readme_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from validate import docs
+
+    current = (ROOT / "README.md").read_text(encoding="utf-8")
+    (tmp_path / "README.md").write_text(current.replace("| `sources` |", "| `stale` |", 1), encoding="utf-8")
+    monkeypatch.setattr(docs, "ROOT", tmp_path)
+    result = CliRunner().invoke(docs.main, ["--write"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == current
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]

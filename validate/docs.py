@@ -151,7 +151,12 @@ def main(mode: str) -> None:
     current = path.read_text(encoding="utf-8")
     wanted = render(current)
     if mode == "write":
-        path.write_text(wanted, encoding="utf-8")
+        from validate.writer import Writer, WriteRefused
+
+        try:  # through the one writer: never through a README.md that is a link out of the repository
+            Writer(ROOT).replace("README.md", wanted.encode("utf-8"))
+        except WriteRefused as refused:
+            raise click.ClickException(f"{refused}; README.md was not written") from None
     elif wanted != current:
         click.echo("README.md has drifted from the schemas or code: run `make docs`", err=True)
         sys.exit(1)
