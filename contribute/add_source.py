@@ -168,9 +168,11 @@ def _apply_and_judge(
             new = [f for f in blocking(after) if f not in before.findings]
             if new:
                 raise Refused("the new source would make the package invalid, so nothing was changed", new)
-        except BaseException:
+        except BaseException as error:
             with _signals_held():
                 _restore(writer, archive, originals)
+            if isinstance(error, WriteRefused):  # swapped for a link while running: refused, undone
+                raise Refused(f"{error}; nothing was changed") from None
             raise
     return after
 

@@ -299,3 +299,13 @@ def test_docs_write_writes_the_readme_in_place(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 0, result.output
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == current
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+
+
+def test_chart_refuses_an_output_that_is_a_link(site: Path) -> None:
+    out = site / "figures.png"
+    out.symlink_to(site / "outside" / "victim.txt")
+    before = snapshot(site)
+    result = CliRunner().invoke(publish, ["chart", str(site / "package"), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "symlink" in result.output and "Traceback" not in result.output
+    assert snapshot(site) == before
