@@ -38,7 +38,7 @@ def test_hook_runs_our_console_script_once_per_commit() -> None:
     assert entry["language"] == "python"
     assert entry["pass_filenames"] is False
     assert entry["entry"] in scripts()
-    assert scripts()[entry["entry"]] == "validate.cli:run"
+    assert scripts()[entry["entry"]] == "validate.startup:run"
 
 
 @pytest.mark.parametrize(
