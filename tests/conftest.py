@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from validate.cli import main
@@ -219,3 +220,29 @@ def clean_environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def action_venv(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv that has had the action's install step run in it, as a runner runs it.
+
+    actions/setup-python gives a Python with pip; here that is a fresh venv whose pip and
+    dependencies are the test environment's (linked, see dependencies_only). The install
+    step's own command then runs with bash, GITHUB_ACTION_PATH at a copy of the checkout. On a
+    runner pip would download what it lacks; here the two PIP_ variables keep it offline:
+    no index, and the build uses the setuptools already installed instead of fetching one.
+    """
+    venv = fresh_venv(tmp_path_factory.mktemp("action") / "venv", installed.dependencies)
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    (install,) = [s["run"] for s in action["runs"]["steps"] if str(s.get("name", "")).startswith("Install")]
+    quietly(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", install],
+        cwd=venv.parent,
+        env=clean_environment(
+            PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            GITHUB_ACTION_PATH=str(installed.source),
+            PIP_NO_INDEX="1",
+            PIP_NO_BUILD_ISOLATION="0",
+        ),
+    )
+    return venv
