@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -13,7 +14,7 @@ import sysconfig
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -246,3 +247,49 @@ def action_venv(installed: Installed, tmp_path_factory: pytest.TempPathFactory) 
         ),
     )
     return venv
+
+
+EXTRA_SOURCE_TEXT = b"Example Constabulary thanked the public for reporting concerns about online abuse.\n"
+
+
+def with_extra_source(directory: Path, number: int = 17) -> Path:
+    """Add a source the real package does not have, archived under a gap in the numbering.
+
+    Tests of the commands that add sources run on such a copy, so they cannot depend on how
+    many sources the package has today or on which archive number comes next. The text prints
+    no number, so the package stays valid with no figure rows for it.
+    """
+    digest = hashlib.sha256(EXTRA_SOURCE_TEXT).hexdigest()
+    sources = directory / "data" / "sources.csv"
+    rows = read_rows(sources)
+    archive_folder = PurePosixPath(dict(zip(rows[0], rows[1], strict=True))["archive_path"]).parent
+    archive = f"{archive_folder}/{number:03d}_{digest[:16]}.txt"
+    (directory / archive).write_bytes(EXTRA_SOURCE_TEXT)
+    row = dict.fromkeys(rows[0], "")
+    row.update(
+        source_id="extra-thanks-statement",
+        title="Example Constabulary thanks the public",
+        published_doubtful="false",
+        archive_path=archive,
+        sha256=digest,
+        bytes=str(len(EXTRA_SOURCE_TEXT)),
+    )
+    write_rows(sources, [*rows, [row[column] for column in rows[0]]])
+
+    def add_resource(descriptor: dict[str, Any]) -> None:
+        resources = descriptor["resources"]
+        last = max(i for i, r in enumerate(resources) if str(r.get("path", "")).startswith(f"{archive_folder}/"))
+        resource = {**resources[last], "name": "archive-extra-thanks-statement", "path": archive}
+        resource.update(title=f"Archived text: {row['title']}", hash=f"sha256:{digest}", bytes=len(EXTRA_SOURCE_TEXT))
+        resources.insert(last + 1, resource)
+
+    edit_descriptor(directory, add_resource)
+    return directory
+
+
+def next_archive(directory: Path, digest: str) -> str:
+    """The archive name the documented rule gives a new text: one past the highest number in use."""
+    header, *rows = read_rows(directory / "data" / "sources.csv")
+    paths = [row[header.index("archive_path")] for row in rows]
+    highest = max(int(PurePosixPath(path).name.split("_", 1)[0]) for path in paths)
+    return f"{PurePosixPath(paths[0]).parent}/{highest + 1:03d}_{digest[:16]}.txt"
