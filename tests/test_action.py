@@ -1,31 +1,34 @@
 """The composite GitHub Action (action.yml) and its run step, run locally as GitHub would run it.
 
-The run step's command is taken from action.yml and run with bash, with the environment a
-runner gives it: GITHUB_ACTION_PATH at this checkout, GITHUB_WORKSPACE, GITHUB_STEP_SUMMARY
-at a file in tmp_path, the INPUT_* variables the step's env maps its inputs to, and the
-virtual environment's bin first on PATH (where actions/setup-python and the install step
-would put a `python` that has the validator). The set-up and install steps need the network
-and are not run; their shape is checked instead.
+The install and run steps' commands are taken from action.yml and run with bash, with the
+environment a runner gives them: GITHUB_ACTION_PATH at a checkout of this repository,
+GITHUB_WORKSPACE, GITHUB_STEP_SUMMARY at a file in tmp_path, the INPUT_* variables the step's
+env maps its inputs to, and a fresh virtual environment's bin first on PATH, where
+actions/setup-python would put a `python`. The install step runs once per test session in
+that environment (conftest.action_venv), so every run step below uses the validator as the
+action installs it, not the working tree. The set-up step needs the network and is not run;
+its shape is checked instead.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import ROOT, copy_package, edit
+from conftest import ROOT, clean_environment, copy_package, edit, site_packages
 
 ACTION = ROOT / "action.yml"
-BIN = Path(sys.executable).parent
 TIMEOUT = 300
 RUN_STEP = "Validate the package"
 INPUTS = {"package": ".", "format": "github", "strict": "false", "python-version": "3.11"}
@@ -47,10 +50,21 @@ def step(name: str) -> dict[str, Any]:
     return result
 
 
-def run_step(workspace: Path, inputs: dict[str, str], summary: Path | None) -> subprocess.CompletedProcess[str]:
+RunStep = Callable[[Path, dict[str, str], "Path | None"], "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_step(action_venv: Path) -> RunStep:
+    """The action's validate step, run with the python the install step installed the validator in."""
+    return functools.partial(_run_step, action_venv / "bin")
+
+
+def _run_step(
+    bin_dir: Path, workspace: Path, inputs: dict[str, str], summary: Path | None
+) -> subprocess.CompletedProcess[str]:
     """Run the action's validate step in workspace with the given INPUT_* values."""
     env = {
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         "HOME": os.environ.get("HOME", str(workspace)),
         "GITHUB_ACTION_PATH": str(ROOT),
         "GITHUB_WORKSPACE": str(workspace),
@@ -154,10 +168,26 @@ def test_run_step_calls_a_script_kept_in_the_repository() -> None:
     assert scripts and all((ROOT / s).is_file() for s in scripts)
 
 
+def test_the_install_step_installs_the_validator_itself_not_a_link_to_the_checkout(
+    action_venv: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [str(action_venv / "bin" / "python"), "-c", "import validate.checks; print(validate.checks.__file__)"],
+        cwd=tmp_path,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).is_relative_to(site_packages(action_venv))
+
+
 # ---- the run step, run locally --------------------------------------------------------------
 
 
-def test_valid_package_exits_0_and_writes_the_summary(workspace: Path, tmp_path: Path) -> None:
+def test_valid_package_exits_0_and_writes_the_summary(workspace: Path, tmp_path: Path, run_step: RunStep) -> None:
     summary = tmp_path / "summary.md"
     done = run_step(workspace, {"package": "pkg", "format": "github", "strict": "false"}, summary)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -168,7 +198,9 @@ def test_valid_package_exits_0_and_writes_the_summary(workspace: Path, tmp_path:
     assert {a[2] for a in annotations_in(done.stdout)} <= {f"pkg/{r[2]}" for r in rows}
 
 
-def test_bad_cell_exits_1_with_an_annotation_on_its_line_and_a_summary_row(workspace: Path, tmp_path: Path) -> None:
+def test_bad_cell_exits_1_with_an_annotation_on_its_line_and_a_summary_row(
+    workspace: Path, tmp_path: Path, run_step: RunStep
+) -> None:
     line = edit(workspace / "pkg", "sources", "ucol-1700-arrests", "published_doubtful", "maybe")
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
@@ -182,7 +214,7 @@ def test_bad_cell_exits_1_with_an_annotation_on_its_line_and_a_summary_row(works
     assert ("error", "type-error", "data/sources.csv", line, "published_doubtful") in summary_rows(text)
 
 
-def test_package_at_the_workspace_root_without_a_summary_file(tmp_path: Path) -> None:
+def test_package_at_the_workspace_root_without_a_summary_file(tmp_path: Path, run_step: RunStep) -> None:
     package = copy_package(tmp_path / "root")
     line = edit(package, "sources", "ucol-1700-arrests", "published_doubtful", "maybe")
     done = run_step(package, {}, None)  # every input at its default, as a bare `uses:` gives
@@ -197,7 +229,9 @@ def _add_byte_order_mark(package: Path) -> None:
 
 
 @pytest.mark.parametrize(("strict", "expected"), [("true", 1), ("false", 0), ("TRUE", 1)])
-def test_strict_fails_on_a_warning_alone(workspace: Path, tmp_path: Path, strict: str, expected: int) -> None:
+def test_strict_fails_on_a_warning_alone(
+    workspace: Path, tmp_path: Path, strict: str, expected: int, run_step: RunStep
+) -> None:
     _add_byte_order_mark(workspace / "pkg")
     summary = tmp_path / "summary.md"
     done = run_step(workspace, {"package": "pkg", "format": "github", "strict": strict}, summary)
@@ -209,27 +243,27 @@ def test_strict_fails_on_a_warning_alone(workspace: Path, tmp_path: Path, strict
     }
 
 
-def test_other_formats_are_printed_as_the_validator_prints_them(workspace: Path) -> None:
+def test_other_formats_are_printed_as_the_validator_prints_them(workspace: Path, run_step: RunStep) -> None:
     done = run_step(workspace, {"package": "pkg", "format": "json"}, None)
     assert done.returncode == 0
     assert json.loads(done.stdout)["valid"] is True
 
 
 @pytest.mark.parametrize("inputs", [{"strict": "yes"}, {"format": "xml"}])
-def test_invalid_inputs_are_a_usage_error(workspace: Path, inputs: dict[str, str]) -> None:
+def test_invalid_inputs_are_a_usage_error(workspace: Path, inputs: dict[str, str], run_step: RunStep) -> None:
     done = run_step(workspace, {"package": "pkg", **inputs}, None)
     assert done.returncode == 2
     assert done.stdout.startswith("::error title=invalid input::")
 
 
-def test_other_exit_codes_pass_through_and_the_summary_says_so(tmp_path: Path) -> None:
+def test_other_exit_codes_pass_through_and_the_summary_says_so(tmp_path: Path, run_step: RunStep) -> None:
     summary = tmp_path / "summary.md"
     done = run_step(tmp_path, {"package": "no-such-directory"}, summary)
     assert done.returncode == 2
     assert "exit code 2" in summary.read_text(encoding="utf-8")
 
 
-def test_an_input_is_data_not_shell_code(tmp_path: Path) -> None:
+def test_an_input_is_data_not_shell_code(tmp_path: Path, run_step: RunStep) -> None:
     marker = tmp_path / "injected"
     done = run_step(tmp_path, {"package": f"$(touch {marker}); `touch {marker}`"}, None)
     assert done.returncode == 2

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, read_rows, run, write_rows
+from conftest import ROOT, copy_package, next_archive, read_rows, run, with_extra_source, write_rows
 from contribute.cli import main
 from contribute.numbers import read_qualifier
 from validate.coverage import Accounted
@@ -39,6 +39,13 @@ def add(package: Path, file: Path, *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of the real package with one more source than it has, numbered past a gap: these
+    tests must hold for any package a contributor has grown, not only for today's."""
+    return with_extra_source(copy_package(tmp_path / "package"))
+
+
+@pytest.fixture
 def new_text(tmp_path: Path) -> Path:
     """A new source text outside the package."""
     path = tmp_path / "new.txt"
@@ -47,10 +54,10 @@ def new_text(tmp_path: Path) -> Path:
 
 
 def test_add_source_archives_the_bytes_and_records_one_hash_in_both_places(package: Path, new_text: Path) -> None:
+    digest = hashlib.sha256(NEW_TEXT).hexdigest()
+    archive = next_archive(package, digest)
     code, output = add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)
     assert code == 0, output
-    digest = hashlib.sha256(NEW_TEXT).hexdigest()
-    archive = f"data/archive/005_{digest[:16]}.txt"
     assert (package / archive).read_bytes() == NEW_TEXT
     header, *rows = read_rows(package / "data/sources.csv")
     row = dict(zip(header, rows[-1], strict=True))
@@ -69,11 +76,11 @@ def test_add_source_archives_the_bytes_and_records_one_hash_in_both_places(packa
 
 def test_add_source_changes_nothing_but_the_three_files(package: Path, new_text: Path) -> None:
     before = snapshot(package)
+    archive = next_archive(package, hashlib.sha256(NEW_TEXT).hexdigest())
     assert add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)[0] == 0
     after = snapshot(package)
     changed = {p for p in before if before[p] != after[p]} | (after.keys() - before.keys())
-    digest = hashlib.sha256(NEW_TEXT).hexdigest()
-    assert changed == {"datapackage.json", "data/sources.csv", f"data/archive/005_{digest[:16]}.txt"}
+    assert changed == {"datapackage.json", "data/sources.csv", archive}
     assert after["data/sources.csv"].startswith(before["data/sources.csv"])  # appended, not rewritten
 
 
@@ -134,12 +141,14 @@ def test_a_directory_is_a_usage_error_and_changes_nothing(package: Path, tmp_pat
 
 
 def test_a_text_already_archived_is_refused(package: Path, tmp_path: Path) -> None:
+    header, *rows = read_rows(package / "data/sources.csv")
+    archived = rows[-1][header.index("archive_path")]
     copy = tmp_path / "again.txt"
-    copy.write_bytes((package / "data/archive/004_37357e58f21614b9.txt").read_bytes())
+    copy.write_bytes((package / archived).read_bytes())
     before = snapshot(package)
     code, output = add(package, copy, "--id", "new-source", *REQUIRED)
     assert (code, snapshot(package)) == (1, before)
-    assert "already archived as data/archive/004_37357e58f21614b9.txt" in output
+    assert f"already archived as {archived}" in output
 
 
 def test_a_row_the_validator_would_refuse_is_rolled_back(package: Path, new_text: Path) -> None:
@@ -177,8 +186,8 @@ def numbers(package: Path, *args: str) -> tuple[int, str]:
 
 
 def test_after_add_source_the_validator_lists_each_number_of_the_new_text(package: Path, new_text: Path) -> None:
+    archive = next_archive(package, hashlib.sha256(NEW_TEXT).hexdigest())
     assert add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)[0] == 0
-    archive = f"data/archive/005_{hashlib.sha256(NEW_TEXT).hexdigest()[:16]}.txt"
     code, report = run(package)
     assert code == 1
     todo = sorted((f["line"], f["message"].split()[0]) for f in report["findings"] if f["code"] == "number-not-covered")

@@ -1,3 +1,3 @@
-from validate.cli import run
+from validate.startup import run
 
 run()

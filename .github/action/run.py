@@ -12,7 +12,8 @@ runs this script, printing its report to standard output (with --format github, 
 turns the lines into annotations). Annotation paths are made relative to the workspace,
 so that they land on the pull request's lines when the package is not at the root. When
 GITHUB_STEP_SUMMARY names a file, the Markdown report is appended to it. The exit code is
-the validator's: 0 valid, 1 invalid, 2 usage error, 3 internal failure.
+the validator's: 0 valid, 1 invalid, 2 usage error, 3 internal failure (a Python older than
+3.11, or a dependency that is not installed, is told in one line with exit 3).
 
 Run it by hand the same way: INPUT_PACKAGE=. python .github/action/run.py
 """
@@ -27,6 +28,8 @@ from pathlib import Path
 
 FORMATS = ("text", "json", "github", "markdown")
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+MINIMUM_PYTHON = (3, 11)
 ANNOTATION_KINDS = ("::error ", "::warning ", "::notice ")
 
 
@@ -80,6 +83,11 @@ def validator_command(package: str, format_: str, strict: bool) -> list[str]:
 
 def main(environ: Mapping[str, str]) -> int:
     """Run the action step with the given environment; return its exit code."""
+    if sys.version_info < MINIMUM_PYTHON:
+        # One line and exit 3, as the validator itself says it: exit 1 would read as "invalid".
+        found = ".".join(str(part) for part in sys.version_info[:3])
+        print(f"::error title=Python too old::the validator needs Python 3.11 or later; this is Python {found}")
+        return EXIT_INTERNAL
     package = environ.get("INPUT_PACKAGE", "").strip() or "."
     format_ = environ.get("INPUT_FORMAT", "").strip() or "github"
     try:
