@@ -33,6 +33,7 @@ NUMERIC_TYPES = ("integer", "number")
 MAX_SHEET_NAME = 31
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_CELL_CHARS = 32_767
+MAX_COLUMN_WIDTH = 60  # characters; longer text is still all there, the column is just not wider
 UNIX = 3
 FILE_MODE = 0o100644
 
@@ -77,12 +78,20 @@ def _number(value: Any) -> int | float:
 
 def _put_rows(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Value]]) -> None:
     """Write a header and rows; strings always as string cells, never as formulas."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [len(name) for name in header]
     for column, name in enumerate(header, start=1):
         _put(sheet, 1, column, name)
     for row_number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             _put(sheet, row_number, column, value)
+            widths[column - 1] = max(widths[column - 1], len(str(value)) if value is not None else 0)
+    # A readable first view: the header stays in sight, filters are on, columns fit up to a limit.
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = min(width, MAX_COLUMN_WIDTH) + 2
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Value) -> None:
