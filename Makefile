@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m validate.docs --write
+	$(BIN)/python -m publish.flat --write .
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .hypothesis

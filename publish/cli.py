@@ -64,10 +64,12 @@ def main() -> None:
     help="Directory for the database, its datasette metadata and the release zip.",
 )
 def build(package_dir: Path, out_dir: Path) -> None:
-    """Write the SQLite database, datasette metadata.json and the release zip."""
+    """Write the SQLite database, datasette metadata.json, the release zip, the flat figures CSV and the workbook."""
     from publish.database import build_database, foreign_key_violations
+    from publish.flat import FLAT_PATH, write_file
     from publish.metadata import write_metadata
     from publish.release import build_release, check_outputs, release_files, release_problems
+    from publish.workbook import release_assets
 
     def work(package: Package) -> None:
         # Everything is judged before anything is written: names, dates, inputs, targets.
@@ -76,8 +78,10 @@ def build(package_dir: Path, out_dir: Path) -> None:
             raise click.ClickException(
                 "the release cannot be built, so nothing was written:\n  " + "\n  ".join(problems)
             )
-        files = release_files(package)
-        check_outputs(out_dir, [f"{package.stem}.sqlite", "metadata.json", f"{package.stem}.zip"])
+        files = release_files(package)  # read (and refused) before anything is written
+        assets = release_assets(package)  # the flat CSV and the workbook, likewise
+        files[FLAT_PATH] = assets[f"{package.stem}-figures.csv"]
+        check_outputs(out_dir, [f"{package.stem}.sqlite", "metadata.json", f"{package.stem}.zip", *assets])
         database = build_database(package, out_dir)
         violations = foreign_key_violations(database)
         if violations:
@@ -87,6 +91,8 @@ def build(package_dir: Path, out_dir: Path) -> None:
         click.echo(database)
         click.echo(write_metadata(package, database, out_dir))
         click.echo(build_release(package, files, out_dir))
+        for name, data in assets.items():
+            click.echo(write_file(out_dir / name, data))
 
     _guarded(package_dir, work)
 

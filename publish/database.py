@@ -111,6 +111,9 @@ def build_database(package: Package, out_dir: Path) -> Path:
             with connection:
                 for table in insertion_order(package.tables):
                     _load_table(connection, package, table)
+                from publish.flat_sqlite import add_figures_view
+
+                add_figures_view(connection, package)
             connection.execute("VACUUM")
         finally:
             connection.close()

@@ -32,6 +32,9 @@ def _table_metadata(table: Table) -> dict[str, Any]:
 
 def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
     """Build the metadata document for ``datasette <database> -m metadata.json``."""
+    from publish.flat_sqlite import figures_metadata
+
+    tables = {table.name: _table_metadata(table) for table in package.tables} | figures_metadata(package)
     # Datasette names a database after its file stem.
     return {
         "title": package.title,
@@ -42,7 +45,7 @@ def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
                 "title": package.title,
                 "description": package.description,
                 **_licence(package),
-                "tables": {table.name: _table_metadata(table) for table in package.tables},
+                "tables": tables,
             }
         },
     }

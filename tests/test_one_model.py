@@ -129,7 +129,7 @@ def test_the_release_holds_exactly_the_declared_files(tmp_path: Path) -> None:
     declared = {r["path"] for r in descriptor["resources"]} | {
         r["schema"] for r in descriptor["resources"] if isinstance(r.get("schema"), str)
     }
-    expected = declared | set(DOCUMENTS) | {"schemas/rules.json"}
+    expected = declared | set(DOCUMENTS) | {"schemas/rules.json", "derived/figures.csv"}
     with zipfile.ZipFile(next((tmp_path / "dist").glob("*.zip"))) as archive:
         shipped = {name.split("/", 1)[1] for name in archive.namelist()}
     assert shipped == expected

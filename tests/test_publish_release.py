@@ -28,9 +28,9 @@ def build(package_dir: Path, out_dir: Path) -> Any:
 
 
 def expected_entries() -> list[str]:
-    """Entry names the release must hold, listed from the working tree."""
+    """Entry names the release must hold, listed from the working tree (derived/: the flat figures table)."""
     files = [name for name in TOP_FILES if (ROOT / name).is_file()]
-    for directory in ("data", "schemas"):
+    for directory in ("data", "schemas", "derived"):
         files.extend(path.relative_to(ROOT).as_posix() for path in (ROOT / directory).rglob("*") if path.is_file())
     return sorted(f"{STEM}/{name}" for name in files)
 
