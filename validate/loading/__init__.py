@@ -13,6 +13,7 @@ from typing import Any
 
 from validate.declarations import read_declarations
 from validate.findings import finding
+from validate.jsonlines import JsonPath
 from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
@@ -20,7 +21,7 @@ from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file, read_json, read_yaml
 from validate.loading.header import match_header
 from validate.loading.inline import load_inline
-from validate.loading.paths import forget_folders, path_problem
+from validate.loading.paths import forget_folders, is_url, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
@@ -117,6 +118,8 @@ def _load_resource(
     """Read one resource as a table or as file bytes, or record why it cannot be read."""
     name, path = resource.get("name"), resource.get("path")
     label = resource_label(resource, index)
+    if remote_references(pkg, resource, index, label):
+        return  # one finding per URL, and nothing read that depends on it
     if path is None and "data" in resource:
         if resource.get("type") == "table" or "schema" in resource:
             load_inline(pkg, resource, index, name if isinstance(name, str) else label, options, label)
@@ -133,6 +136,32 @@ def _load_resource(
     raw = read_file(pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path")
     if raw is not None:
         pkg.files[path] = raw
+
+
+def remote_references(pkg: Package, resource: dict[str, Any], index: int, label: str) -> bool:
+    """One remote-reference finding per URL the resource's path, schema or dialect gives; True if any."""
+    found: list[tuple[JsonPath, str, str]] = []
+    path = resource.get("path")
+    if isinstance(path, list):
+        found += [(("path", i), f"{label}.path[{i}]", p) for i, p in enumerate(path) if is_url(p)]
+    elif is_url(path):
+        found.append((("path",), f"{label}.path", str(path)))
+    for key in ("schema", "dialect"):
+        if is_url(resource.get(key)):
+            found.append(((key,), f"{label}.{key}", str(resource[key])))
+    for where, field_, url in found:
+        what = "data" if where[0] == "path" else f"the {where[0]}"
+        pkg.findings.append(
+            finding(
+                "remote-reference",
+                pkg.descriptor_name,
+                pkg.json_line(pkg.descriptor_name, ("resources", index, *where)),
+                field_,
+                f"{what} is at {url}, and the validator never opens a connection: vendor it (download the "
+                f"file into the package, keep its licence, and write its relative path here instead of the URL)",
+            )
+        )
+    return bool(found)
 
 
 def resource_label(resource: dict[str, Any], index: int) -> str:
