@@ -89,14 +89,15 @@ def load_package(root: Path, options: Options) -> Package:
                 )
             )
             continue  # the first resource of that name stands
-        if isinstance(path, str) and path in seen_paths:
+        twice = next((p for p in _paths(path) if same_file(p) in seen_paths), None)
+        if twice is not None:
             pkg.findings.append(
                 finding(
                     "duplicate-resource",
                     pkg.descriptor_name,
                     None,
                     "resources",
-                    f"resource path {path!r} is used twice",
+                    f"resource path {twice!r} is used twice",
                 )
             )
         else:
@@ -106,10 +107,24 @@ def load_package(root: Path, options: Options) -> Package:
             if name not in pkg.tables and not (isinstance(path, str) and path in pkg.files):
                 codes = [f.code for f in pkg.findings[before:]]
                 pkg.unloaded[name] = codes[0] if codes else "descriptor-profile"
-        if isinstance(path, str):
-            seen_paths.add(path)
+        seen_paths.update(same_file(p) for p in _paths(path))
     load_rules(pkg, options)
     return pkg
+
+
+def _paths(path: object) -> list[str]:
+    """The file paths a resource's path gives: itself, or each part of a multipart path."""
+    if isinstance(path, str):
+        return [path]
+    return [p for p in path if isinstance(p, str)] if isinstance(path, list) else []
+
+
+def same_file(path: str) -> str:
+    """One spelling of a path for every alias of it: data/x.csv, ./data/x.csv and data//./x.csv
+    name one file ('..' is refused as unsafe before it matters)."""
+    import posixpath
+
+    return posixpath.normpath(path)
 
 
 def _load_resource(
@@ -124,8 +139,18 @@ def _load_resource(
         if resource.get("type") == "table" or "schema" in resource:
             load_inline(pkg, resource, index, name if isinstance(name, str) else label, options, label)
         return  # inline data without a schema has no cells to check
+    if isinstance(path, list) and path and all(isinstance(p, str) for p in path):
+        problems = [(i, path_problem(pkg.root, p)) for i, p in enumerate(path)]
+        for i, problem in problems:
+            if problem is not None:
+                pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path[{i}]", problem))
+        if all(problem is None for _, problem in problems) and (
+            resource.get("type") == "table" or "schema" in resource
+        ):
+            load_multipart(pkg, resource, index, name if isinstance(name, str) else path[0], path, options, label)
+        return  # the bytes of a multipart file that is not a table are not checked
     if not isinstance(path, str):
-        return  # missing, a list or of the wrong type: the profile check reports it, once
+        return  # missing, empty or of the wrong type: the profile check reports it, once
     problem = path_problem(pkg.root, path)
     if problem is not None:
         pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path", problem))
@@ -209,3 +234,54 @@ def load_table(
     if has_control_byte(data):
         report_control_characters(raw, lines, names, path, pkg)
     pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)
+
+
+def load_multipart(
+    pkg: Package, resource: dict[str, Any], index: int, name: str, parts: list[str], options: Options, label: str
+) -> None:
+    """Read a table whose path is a list of files as one table, each row at its own file and line.
+
+    Each part is read as a file of its own (byte-level findings name it), and, when the
+    dialect has a header row, starts with the header, as frictionless reads a multipart CSV;
+    its header is matched to the schema like the first part's. Rows are numbered on through
+    the parts (Table.parts), and each finding is placed back at its part and line.
+    """
+    import numpy as np
+    import pandas as pd
+
+    schema = load_schema(pkg, resource, index, options, label)
+    datas = [
+        read_file(pkg.root, part, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path[{i}]")
+        for i, part in enumerate(parts)
+    ]
+    if schema is None or any(data is None for data in datas):
+        return
+    dialect = read_dialect(resource)
+    lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
+    frames: list[Any] = []
+    numbered: list[Any] = []
+    placed: list[tuple[int, str]] = []
+    offset, incomplete = 0, False
+    for part, data in zip(parts, datas, strict=True):
+        assert data is not None
+        before = len(pkg.findings)
+        parsed = parse_csv(data, part, options, pkg, dialect, lf_only)
+        if parsed is None:
+            return
+        header, raw, lines = parsed
+        incomplete = incomplete or any(
+            f.code == "ragged-row" and not f.message.endswith("ignored") for f in pkg.findings[before:]
+        )
+        if not dialect.header:
+            header = positional_header(schema, len(header))
+        frame, names = match_header(header, raw, schema, part, pkg)
+        if has_control_byte(data):
+            report_control_characters(raw, lines, names, part, pkg)
+        frames.append(frame)
+        numbered.append(np.asarray(lines, dtype=np.int64) + offset)
+        placed.append((offset, part))
+        offset += max(int(lines[-1]) if len(lines) else 1, 1)
+    # A column missing from one part (reported there) is left out of the whole, not half empty.
+    common = [c for c in frames[0].columns if all(c in f.columns for f in frames)]
+    frame = pd.concat([f[common] for f in frames], ignore_index=True)
+    pkg.tables[name] = Table(name, parts[0], schema, frame, np.concatenate(numbered), incomplete, parts=tuple(placed))
