@@ -126,6 +126,18 @@ def unsafe_path(d: Path) -> set[Located]:
     return {("unsafe-path", "datapackage.json", None, "resources[cases].path")}
 
 
+def remote_reference(d: Path) -> set[Located]:
+    url = "https://schemas.example.invalid/cases.json"
+
+    def change(x: dict) -> None:  # type: ignore[type-arg]
+        next(r for r in x["resources"] if r["name"] == "cases")["schema"] = url
+
+    edit_descriptor(d, change)
+    lines = (d / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if url in text)
+    return {("remote-reference", "datapackage.json", line, "resources[cases].schema")}
+
+
 def file_missing(d: Path) -> set[Located]:
     (d / CASES).unlink()
     return {("file-missing", CASES, None, None)}
@@ -457,6 +469,7 @@ CASES_BY_CODE = [
     Case("duplicate-resource", duplicate_resource),
     Case("resource-missing", resource_missing),
     Case("unsafe-path", unsafe_path),
+    Case("remote-reference", remote_reference),
     Case("file-missing", file_missing),
     Case("file-empty", file_empty),
     Case("schema-invalid", schema_invalid),

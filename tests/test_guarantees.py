@@ -300,7 +300,7 @@ def test_no_socket_through_the_library(tmp_path: Path, no_network: list[str], ur
     remote_everything(package, url)
     report = validate_package(package)
     assert not report.valid
-    assert {f.code for f in report.findings} >= {"unsafe-path", "descriptor-profile"}
+    assert {f.code for f in report.findings} >= {"remote-reference", "descriptor-profile"}
     assert no_network == []
 
 
@@ -311,7 +311,7 @@ def test_no_socket_through_the_command_line(tmp_path: Path, no_network: list[str
     code, report = run(package)
     assert code == 1
     codes = {f[0] for f in located(report)}
-    assert {"unsafe-path", "descriptor-profile"} <= codes
+    assert {"remote-reference", "descriptor-profile"} <= codes
     assert no_network == []
 
 

@@ -317,12 +317,14 @@ UNSAFE_PATHS = [
     "data/../../outside.csv",
     "/etc/passwd",
     "~/metrics.csv",
+    "data\\metrics.csv",
+]
+URLS = [
     "http://example.invalid/metrics.csv",
     "https://example.invalid/metrics.csv",
     "file:///etc/passwd",
     "s3://bucket/metrics.csv",
     "//example.invalid/metrics.csv",
-    "data\\metrics.csv",
 ]
 
 
@@ -342,13 +344,31 @@ def test_unsafe_schema_path(pkg: Path, path: str) -> None:
     assert located(report) == {("unsafe-path", DESCRIPTOR, None, "resources[metrics].schema")}
 
 
-def test_unsafe_archive_path(pkg: Path) -> None:
-    set_resource(pkg, "archive-metro-ucol-1600-arrests", "path", "https://example.invalid/a.txt")
+@pytest.mark.parametrize("url", URLS)
+def test_remote_resource_path(pkg: Path, url: str) -> None:
+    set_resource(pkg, "metrics", "path", url)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("remote-reference", DESCRIPTOR, descriptor_line(pkg, url), "resources[metrics].path")}
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_remote_schema(pkg: Path, url: str) -> None:
+    url = url.replace("metrics.csv", "metrics.json")
+    set_resource(pkg, "metrics", "schema", url)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("remote-reference", DESCRIPTOR, descriptor_line(pkg, url), "resources[metrics].schema")}
+
+
+def test_remote_archive_path(pkg: Path) -> None:
+    url = "https://example.invalid/a.txt"
+    set_resource(pkg, "archive-metro-ucol-1600-arrests", "path", url)
     code, report = run(pkg)
     assert code == 1
     # The sources table still names the archive, which is now no resource of the package.
     assert located(report) == {
-        ("unsafe-path", DESCRIPTOR, None, "resources[archive-metro-ucol-1600-arrests].path"),
+        ("remote-reference", DESCRIPTOR, descriptor_line(pkg, url), "resources[archive-metro-ucol-1600-arrests].path"),
         ("archive-undeclared", SOURCES, 2, "archive_path"),
     }
 
@@ -505,8 +525,9 @@ def test_unclosed_quote_at_the_line_it_opens(pkg: Path) -> None:
 # ---- cells ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t=", "\r-"])
 def test_formula_injection(pkg: Path, start: str) -> None:
+    # A tab or CR is a risk when what follows it is (validate.formulas): here a formula.
     set_cell(pkg, METRICS, 3, "definition", f"{start}SUM(A1:A9)")
     code, report = run(pkg)
     assert code == 1  # an error, not a warning: a release must not carry a live formula

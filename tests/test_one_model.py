@@ -97,7 +97,7 @@ def test_a_url_path_is_the_validators_finding_and_nothing_is_written(tmp_path: P
     edit_descriptor(package, lambda d: d["resources"][0].update(path="https://example.org/sources.csv"))
     result = build(package, tmp_path / "dist")
     assert result.exit_code == 1
-    assert "unsafe-path" in result.output
+    assert "remote-reference" in result.output
     assert not (tmp_path / "dist").exists()
 
 

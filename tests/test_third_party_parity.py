@@ -62,7 +62,7 @@ CELL_CODES: dict[str, set[str]] = {
     },
 }
 RESOURCE_CODES: dict[str, set[str]] = {
-    "scheme-error": {"unsafe-path"},
+    "scheme-error": {"remote-reference"},
 }
 
 # test -> fixture -> why it fails today, as a strict xfail. Empty: every fixture is at parity.
@@ -261,6 +261,6 @@ def test_no_error_or_warning_of_ours_that_frictionless_does_not_report(name: str
 def test_a_remote_path_is_refused_with_exactly_one_finding(name: str) -> None:
     code, _ = ours(name)
     assert code == 1
-    assert [f[:2] for f in located(name, ("error", "warning"))] == [("unsafe-path", "datapackage.json")]
+    assert [f[:2] for f in located(name, ("error", "warning"))] == [("remote-reference", "datapackage.json")]
     # The one info a package without x-claims gets, saying which layers did not apply.
     assert [f[0] for f in located(name, ("info",))] == ["layer-not-declared"]

@@ -105,6 +105,14 @@ CODES: dict[str, Code] = _codes(
         "Use a relative path inside the package: no '..', absolute path, '~', URL or symlink out.",
     ),
     Code(
+        "remote-reference",
+        "error",
+        "structure",
+        "A resource's data, schema or dialect is a URL",
+        "Vendor it: download the file into the package (keeping its licence), and write its path "
+        "relative to the package root in place of the URL; the validator never opens a connection.",
+    ),
+    Code(
         "file-missing",
         "error",
         "structure",
@@ -215,7 +223,8 @@ CODES: dict[str, Code] = _codes(
         "error",
         "structure",
         "A text cell starts like a spreadsheet formula",
-        "Text starting with =, +, -, @, tab or CR runs as a formula when the CSV is opened in a spreadsheet: "
+        "Text starting with = or @, or with + or - and then anything but a plain number (tab or CR "
+        "first or not), runs as a formula when the CSV is opened in a spreadsheet: "
         "reword the cell so that it starts with a letter, a digit or a quote mark.",
     ),
     # types and constraints

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,9 @@ class Table:
     subjects' codes), each made once by ``view``."""
     filling: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     """Held while ``typed`` or a derived view is filled."""
+    parts: tuple[tuple[int, str], ...] = ()
+    """A multipart table's files, each with the offset added to its physical lines: ``lines``
+    count on through the parts, and ``Package.place`` turns them back into (part, line)."""
 
     def view(self, name: str, make: Callable[[], Any]) -> Any:
         """The derived view of that name, made on first use."""
@@ -101,6 +104,17 @@ class Package:
     """Held while ``source_texts`` or ``source_index`` is filled (a table's own lock may be taken
     inside it, never the other way round)."""
     _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
+
+    def place(self, found: Finding) -> Finding:
+        """The finding at its own file and physical line, when it names a line of a multipart table
+        counted on through the parts (the checks see one table with one path)."""
+        if found.line is None:
+            return found
+        for table in self.tables.values():
+            if table.parts and found.file == table.path:
+                offset, part = max((p for p in table.parts if p[0] < found.line), default=table.parts[0])
+                return replace(found, file=part, line=found.line - offset)
+        return found
 
     def table(self, name: str) -> Table | None:
         """The loaded table of that resource name, if it could be read."""

@@ -170,7 +170,7 @@ def judge(package: Package, options: Options | None = None, strict: bool = False
                 "(the claims profile, in the README)"
             )
         found.append(finding("layer-not-declared", DESCRIPTOR, None, PROPERTY, message))
-    unique = sorted(set(found), key=_sort_key)
+    unique = sorted({package.place(f) for f in found}, key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)
 
 

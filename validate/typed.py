@@ -296,7 +296,9 @@ def _reader(kind: str, form: object) -> Callable[[str], object] | None:
         return _time(form)
     if kind == "date" and form not in ("default", None):
         return _date(form)
-    return None
+    from validate.cell_types import structured_reader
+
+    return structured_reader(kind, form)
 
 
 def _year(cell: str) -> int | None:
@@ -365,6 +367,13 @@ def _date(form: object) -> Callable[[str], object]:
 
 
 _FORMS = {"year": " (YYYY)", "yearmonth": " (YYYY-MM)", "datetime": " (YYYY-MM-DDThh:mm:ss)", "time": " (hh:mm:ss)"}
+_FORMS.update(
+    geopoint=" (lon, lat)",
+    geojson=" (a GeoJSON object)",
+    object=" (a JSON object)",
+    array=" (a JSON array)",
+    duration=" (ISO 8601, such as P1Y2M or PT5M)",
+)
 
 
 def _flag(cells: pd.Series, name: str, code: str, message: str, bad: list[BadCell]) -> None:

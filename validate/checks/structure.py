@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from validate.findings import Finding, finding
+from validate.formulas import STARTS, is_formula
 from validate.jsonlines import JsonPath
 from validate.loading import path_problem, resource_label
 from validate.loading.profile import profile_finding, standard_version
@@ -23,9 +25,6 @@ V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Legacy "profile" values frictionless knows without fetching; any other value is a URL or
 # path it would fetch or open, so it is reported and dropped before the profile check.
 NAMED_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
-_FORMULA = r"^[=+\-@\t\r]"
-_FORMULA_BYTES = b"=+-@\t\r"
-"""The same characters: each is one byte in UTF-8, and no other character starts with it."""
 
 
 def check_descriptor(pkg: Package) -> Iterator[Finding]:
@@ -112,6 +111,10 @@ def _profile_findings(pkg: Package, descriptor: dict[str, Any]) -> Iterator[Find
         if isinstance(resource.get("schema"), dict):
             # The loader checks each schema against the Table Schema profile, in its own file.
             resource = {**resource, "schema": {"fields": []}}
+        parts = resource.get("path")
+        if isinstance(parts, list) and parts and all(isinstance(p, str) for p in parts):
+            # A multipart path, as frictionless reads it before its profile check: both specs allow it.
+            resource = {**resource, "path": parts[0], "extrapaths": parts[1:]}
         for error in Resource.metadata_validate(resource, context=context):
             yield profile_finding(pkg, file, ("resources", index), f"{label}.", error)
 
@@ -233,7 +236,7 @@ def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
 
 
 def check_formulas(pkg: Package) -> Iterator[Finding]:
-    """Text cells that a spreadsheet would run as a formula."""
+    """Text cells that a spreadsheet would run as a formula (the rule is validate.formulas)."""
     for table in pkg.tables.values():
         for spec in table.fields:
             if spec.get("type", "string") != "string":
@@ -245,17 +248,22 @@ def check_formulas(pkg: Package) -> Iterator[Finding]:
                     table.path,
                     table.line(int(row)),
                     spec["name"],
-                    f"{column.iloc[int(row)][:20]!r} starts with a character spreadsheets read as a formula",
+                    f"{column.iloc[int(row)][:20]!r} starts like a formula a spreadsheet would run",
                 )
 
 
 def _formula_rows(column: Any) -> list[int]:
-    """Positions of the cells that start with a formula character.
+    """Positions of the cells a spreadsheet would run as a formula.
 
-    An Arrow-backed column is judged by the first byte of each cell, read from its buffers (a
-    few milliseconds a million cells, where a regular expression over the cells took 40);
-    any other column by the pattern.
+    The cells that may be one are found by their first character: in an Arrow-backed column
+    from its buffers (a few milliseconds a million cells, where a regular expression over the
+    cells took 40); the few found are then judged one by one by the rule.
     """
+    return [row for row in _formula_candidates(column) if is_formula(str(column.iloc[row]))]
+
+
+def _formula_candidates(column: Any) -> list[int]:
+    """Positions of the cells whose first character is one a formula can start with."""
     import numpy as np
     import pyarrow as pa
 
@@ -264,11 +272,11 @@ def _formula_rows(column: Any) -> list[int]:
     if not isinstance(chunks, pa.ChunkedArray) or not all(
         pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks.chunks
     ):
-        hits = column.str.match(_FORMULA).fillna(False).to_numpy(dtype=bool)
+        hits = column.str.match(f"^[{re.escape(STARTS)}]").fillna(False).to_numpy(dtype=bool)
         return np.flatnonzero(hits).tolist()
     found: list[int] = []
     start = 0
-    wanted = np.frombuffer(_FORMULA_BYTES, dtype=np.uint8)
+    wanted = np.frombuffer(STARTS.encode("ascii"), dtype=np.uint8)
     for chunk in chunks.chunks:
         _, offsets, data = chunk.buffers()
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32

@@ -8,6 +8,12 @@ import re
 from pathlib import Path, PurePosixPath
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
+
+
+def is_url(reference: object) -> bool:
+    """Whether a reference in the descriptor is a URL (https://..., //host/...), which the validator never fetches."""
+    return isinstance(reference, str) and _URL.match(reference) is not None
 
 
 def path_problem(root: Path, path: object) -> str | None:
