@@ -18,12 +18,13 @@ from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
 from validate.loading.dialect import read_dialect
-from validate.loading.files import json_limit, read_file, read_json, read_yaml
+from validate.loading.files import json_limit, read_file
 from validate.loading.header import match_header
 from validate.loading.inline import load_inline
 from validate.loading.paths import forget_folders, is_url, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
+from validate.loading.structured import read_json, read_yaml
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
 from validate.options import Options
 

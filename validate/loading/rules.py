@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from validate.findings import finding
-from validate.loading.files import json_limit, read_file, read_json
+from validate.loading.files import json_limit, read_file
+from validate.loading.structured import read_json
 from validate.model import DESCRIPTOR, Package
 from validate.options import Options
 from validate.rules import parse_rules

@@ -7,8 +7,9 @@ from typing import Any
 
 from validate.findings import Finding, finding
 from validate.jsonlines import JsonPath
-from validate.loading.files import json_limit, read_file, read_json
+from validate.loading.files import json_limit, read_file
 from validate.loading.profile import profile_finding, standard_version
+from validate.loading.structured import read_json
 from validate.model import Package
 from validate.options import Options
 

@@ -1,0 +1,147 @@
+"""Every input read within bounds: a value past a bound of the reader is one located finding
+(exit 1), never a traceback, and never silently read as something else.
+
+Each case copies the real package, changes one thing, and asserts the exact (code, file, line,
+field) of every error and warning.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import copy_package, located, run
+
+DESCRIPTOR = "datapackage.json"
+SCHEMA = "schemas/metrics.json"
+RULES = "schemas/rules.json"
+HUGE = "9" * 5000
+"""An integer past the 4,300 digits Python reads at all."""
+
+
+@pytest.fixture
+def pkg(tmp_path: Path) -> Path:
+    """A copy of the real package to break."""
+    return copy_package(tmp_path / "package")
+
+
+def line_of(directory: Path, file: str, needle: str) -> int:
+    """Line of the first line of a file that contains needle."""
+    lines = (directory / file).read_text(encoding="utf-8").split("\n")
+    return next(i for i, text in enumerate(lines, start=1) if needle in text)
+
+
+def insert_member(directory: Path, file: str, member: str) -> int:
+    """Put a raw member text first in a JSON file's top-level object, on a line of its own; its line."""
+    path = directory / file
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("{\n")
+    path.write_text("{\n  " + member + ",\n" + text[2:], encoding="utf-8")
+    return 2
+
+
+# ---- JSON: descriptor, schemas, rules file ----------------------------------------------------
+
+PAST_BOUNDS = {
+    "a 5,000-digit integer": f'"x-big": {HUGE}',
+    "a 5,000-digit decimal": f'"x-big": 0.{HUGE}',
+    "a number beyond float range": '"x-big": 1e400',
+    "Infinity": '"x-big": Infinity',
+    "minus Infinity": '"x-big": -Infinity',
+    "NaN": '"x-big": NaN',
+    "nesting 900 deep": '"x-big": ' + "[" * 900 + "]" * 900,
+    "nesting 100,000 deep": '"x-big": ' + "[" * 100_000 + "]" * 100_000,
+}
+FILES = {DESCRIPTOR: "descriptor-invalid", SCHEMA: "schema-invalid", RULES: "rules-invalid"}
+
+
+@pytest.mark.parametrize("file", FILES)
+@pytest.mark.parametrize("member", PAST_BOUNDS.values(), ids=PAST_BOUNDS)
+def test_json_past_a_bound_is_one_finding_at_its_member(pkg: Path, file: str, member: str) -> None:
+    line = insert_member(pkg, file, member)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {(FILES[file], file, line, "x-big")}
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_json_duplicate_key_is_a_finding_at_the_key(pkg: Path, file: str) -> None:
+    path = pkg / file
+    text = path.read_text(encoding="utf-8")
+    first = next(line for line in text.split("\n") if line.startswith('  "'))  # a top-level member
+    key = json.loads("{" + first.rstrip(",") + "}").popitem()[0]
+    path.write_text(text.replace(first, first.rstrip(",") + ",\n" + first, 1), encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {(FILES[file], file, line_of(pkg, file, first.strip()) + 1, key)}
+
+
+def test_duplicate_key_deep_in_the_descriptor(pkg: Path) -> None:
+    path = pkg / DESCRIPTOR
+    text = path.read_text(encoding="utf-8")
+    needle = '"archive": "archive_path",'
+    path.write_text(text.replace(needle, needle + '\n      "archive": "title",', 1), encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {
+        ("descriptor-invalid", DESCRIPTOR, line_of(pkg, DESCRIPTOR, needle) + 1, "x-claims.sources.archive")
+    }
+
+
+def test_nesting_within_the_bound_is_read(pkg: Path) -> None:
+    from validate.loading.structured import MAX_DEPTH
+
+    insert_member(pkg, DESCRIPTOR, '"x-deep": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1))
+    insert_member(pkg, SCHEMA, '"x-deep": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1))
+    code, report = run(pkg)
+    assert code == 0
+    assert located(report) == set()
+
+
+# ---- YAML descriptor -------------------------------------------------------------------------
+
+
+def to_yaml(directory: Path, first_line: str) -> None:
+    """Replace datapackage.json with the same descriptor as datapackage.yaml, one line put first."""
+    descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+    text = yaml.safe_dump(descriptor, sort_keys=False, allow_unicode=True)
+    (directory / "datapackage.yaml").write_text(first_line + "\n" + text, encoding="utf-8")
+    (directory / DESCRIPTOR).unlink()
+
+
+YAML_PAST_BOUNDS = {
+    "a 5,000-digit integer": f"x-big: {HUGE}",
+    "a number beyond float range": "x-big: 1.0e+400",
+    "infinity": "x-big: .inf",
+    "not a number": "x-big: .NaN",
+    "a set": "x-big: !!set {a, b}",
+    "binary": "x-big: !!binary aGVsbG8=",
+    "an impossible date": "x-big: 2023-02-30",
+}
+
+
+@pytest.mark.parametrize("first_line", YAML_PAST_BOUNDS.values(), ids=YAML_PAST_BOUNDS)
+def test_yaml_past_a_bound_is_one_finding_at_its_member(pkg: Path, first_line: str) -> None:
+    to_yaml(pkg, first_line)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("descriptor-invalid", "datapackage.yaml", 1, "x-big")}
+
+
+def test_yaml_nested_too_deep(pkg: Path) -> None:
+    to_yaml(pkg, "x-big: " + "[" * 900 + "]" * 900)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("descriptor-invalid", "datapackage.yaml", 1, None)}
+
+
+def test_yaml_duplicate_key_is_a_finding_at_the_key(pkg: Path) -> None:
+    to_yaml(pkg, "name: twice")
+    lines = (pkg / "datapackage.yaml").read_text(encoding="utf-8").split("\n")
+    second = [number for number, text in enumerate(lines, start=1) if text.startswith("name:")][1]
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("descriptor-invalid", "datapackage.yaml", second, "name")}
