@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts fuzz
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,10 @@ bench-smoke: $(STAMP)
 # tests/third_party_verdicts.py; paste it there when a fixture or frictionless changes.
 verdicts: $(STAMP)
 	$(BIN)/python tests/third_party_verdicts.py
+
+# ---- fuzz harness (tests/fuzz_harness.py) ----
+# The long budget: about 460 one-defect copies of the package over every mutation class, each run
+# through validate, publish build or contribute as a subprocess (about half an hour on two cores).
+# The test command runs a short fixed budget of the classes in SHORT_BUDGET.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz_harness.py --cases 460 --seed 1 --jobs 2
