@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts fuzz
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -79,5 +79,6 @@ verdicts: $(STAMP)
 # The long budget: about 460 one-defect copies of the package over every mutation class, each run
 # through validate, publish build or contribute as a subprocess (about half an hour on two cores).
 # The test command runs a short fixed budget of the classes in SHORT_BUDGET.
+.PHONY: fuzz
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz_harness.py --cases 460 --seed 1 --jobs 2

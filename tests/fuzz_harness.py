@@ -321,18 +321,27 @@ FLIP = st.fixed_dictionaries(
 def _descriptor_flip(layout: Layout, p: Params) -> None:
     path = layout.package / "datapackage.json"
     path.write_bytes(_flip(path.read_bytes(), p["position"], p["how"], p["byte"]))
+    layout.notes.append(
+        f"{path.relative_to(layout.package)}: {p['how']} byte {p['byte']} at {p['position']} modulo size"
+    )
 
 
 @mutation("schema-byte-flip", "One byte of a table schema replaced, inserted or deleted.", FLIP)
 def _schema_flip(layout: Layout, p: Params) -> None:
     path = layout.package / pick(layout.tables(), p["file"])["schema"]
     path.write_bytes(_flip(path.read_bytes(), p["position"], p["how"], p["byte"]))
+    layout.notes.append(
+        f"{path.relative_to(layout.package)}: {p['how']} byte {p['byte']} at {p['position']} modulo size"
+    )
 
 
 @mutation("csv-byte-flip", "One byte of a CSV table replaced, inserted or deleted.", FLIP)
 def _csv_flip(layout: Layout, p: Params) -> None:
     path = layout.package / pick(layout.tables(), p["file"])["path"]
     path.write_bytes(_flip(path.read_bytes(), p["position"], p["how"], p["byte"]))
+    layout.notes.append(
+        f"{path.relative_to(layout.package)}: {p['how']} byte {p['byte']} at {p['position']} modulo size"
+    )
 
 
 @mutation(
@@ -344,6 +353,9 @@ def _csv_flip(layout: Layout, p: Params) -> None:
 def _archive_flip(layout: Layout, p: Params) -> None:
     path = layout.package / pick(layout.archives(), p["file"])["path"]
     path.write_bytes(_flip(path.read_bytes(), p["position"], p["how"], p["byte"]))
+    layout.notes.append(
+        f"{path.relative_to(layout.package)}: {p['how']} byte {p['byte']} at {p['position']} modulo size"
+    )
     layout.max_errors = 3
 
 
@@ -356,6 +368,9 @@ def _archive_flip(layout: Layout, p: Params) -> None:
 def _rules_flip(layout: Layout, p: Params) -> None:
     path = layout.package / "schemas" / "rules.json"
     path.write_bytes(_flip(path.read_bytes(), p["position"], p["how"], p["byte"]))
+    layout.notes.append(
+        f"{path.relative_to(layout.package)}: {p['how']} byte {p['byte']} at {p['position']} modulo size"
+    )
 
 
 # -- descriptor: names, versions, dates, numbers, nesting, duplicate keys --
@@ -607,7 +622,9 @@ def _string_field(schema: Mapping[str, Any], index: int) -> dict[str, Any]:
 def _bad_regex(layout: Layout, p: Params) -> None:
     resource = pick(layout.tables(), p["table"])
     schema = layout.schema(resource)
-    _string_field(schema, p["field"]).setdefault("constraints", {})["pattern"] = p["pattern"]
+    field = _string_field(schema, p["field"])
+    field.setdefault("constraints", {})["pattern"] = p["pattern"]
+    layout.notes.append(f"{resource['schema']} field {field['name']}")
     layout.write_schema(resource, schema)
 
 
@@ -622,7 +639,9 @@ def _enum(layout: Layout, p: Params) -> None:
     schema = layout.schema(resource)
     enums: dict[str, list[Any]] = {"lists": [[1], ["a"]], "objects": [{"a": 1}], "mixed": ["a", [1], {"b": 2}]}
     values = enums[p["enum"]]
-    _string_field(schema, p["field"]).setdefault("constraints", {})["enum"] = values
+    field = _string_field(schema, p["field"])
+    field.setdefault("constraints", {})["enum"] = values
+    layout.notes.append(f"{resource['schema']} field {field['name']}")
     layout.write_schema(resource, schema)
 
 
@@ -653,6 +672,7 @@ def _constraint_type(layout: Layout, p: Params) -> None:
     field = pick(schema["fields"], p["field"])
     key, value = WRONG_CONSTRAINTS[p["constraint"]]
     field.setdefault("constraints", {})[key] = value
+    layout.notes.append(f"{resource['schema']} field {field['name']} ({field.get('type', 'string')}): {key}={value!r}")
     layout.write_schema(resource, schema)
 
 
@@ -854,14 +874,16 @@ def _rules(layout: Layout, p: Params) -> None:
 # -- cells --
 
 
-def _cells_like(layout: Layout, test: Callable[[str], bool]) -> list[tuple[str, int, int]]:
-    """(path, row, column) of every cell whose value passes test."""
+def _cells_like(
+    layout: Layout, test: Callable[[str], bool], columns: Callable[[str], bool] = lambda name: True
+) -> list[tuple[str, int, int]]:
+    """(path, row, column) of every cell whose value passes test, in columns whose name passes columns."""
     found = []
     for resource in layout.tables():
         rows = layout.rows(resource["path"])
         for r, row in enumerate(rows[1:], start=1):
             for c, value in enumerate(row):
-                if test(value):
+                if test(value) and c < len(rows[0]) and columns(rows[0][c]):
                     found.append((resource["path"], r, c))
     return found
 
@@ -870,6 +892,7 @@ def _set_cell(layout: Layout, where: tuple[str, int, int], value: str) -> None:
     """Set one cell."""
     path, r, c = where
     rows = layout.rows(path)
+    layout.notes.append(f"{path} line {r + 1} column {rows[0][c]}: {rows[r][c][:40]!r} -> {value[:40]!r}")
     rows[r][c] = value
     layout.write_rows(path, rows)
 
@@ -918,7 +941,11 @@ DATE_LIKE = [
 def _cell_date(layout: Layout, p: Params) -> None:
     import re
 
-    cells = _cells_like(layout, lambda v: re.fullmatch(r"\d{4}(-\d{2}){0,2}", v) is not None)
+    cells = _cells_like(
+        layout,
+        lambda v: re.fullmatch(r"\d{4}(-\d{2}){0,2}", v) is not None,
+        lambda name: any(word in name for word in ("date", "period", "published", "start", "end")),
+    )
     if not cells:
         layout.breaks = None
         return
@@ -1137,7 +1164,9 @@ def _victim_file(layout: Layout, p: Params) -> str:
         "archive": [r["path"] for r in layout.archives()],
         "document": ["CHANGELOG.md"],
     }
-    return str(pick(kinds[p["what"]] or kinds["table"], p["file"]))
+    name = str(pick(kinds[p["what"]] or kinds["table"], p["file"]))
+    layout.notes.append(f"file: {name}")
+    return name
 
 
 LINKED = st.fixed_dictionaries(
