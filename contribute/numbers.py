@@ -79,15 +79,25 @@ def plain_qualifiers(package: Package) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
+# A length of time after a number: 'over' before it means 'during' ('over four-and-a-half
+# months'), not 'more than'.
+_TIME_AFTER = re.compile(r"[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b", re.IGNORECASE)
+_DURING = {"over"}
+
+
 def read_qualifier(line_text: str, item: Accounted, pairs: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(qualifier id, its words as printed) when words printed with the number plainly say it.
 
     The words either come just before the number ('more than 30') or hold it ('hundreds of',
-    'several hundred').
+    'several hundred', 'tens of thousands'). 'Over' before a length of time is read as
+    'during' and gives no qualifier.
     """
     start, end = item.number.start, item.number.end
     lowered = line_text.lower()
+    of_time = _TIME_AFTER.match(line_text, end) is not None
     for words, qualifier in pairs:
+        if of_time and words in _DURING:
+            continue
         at = lowered.find(words)
         while at != -1:
             after = at + len(words)

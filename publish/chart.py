@@ -27,7 +27,7 @@ CLASSES = MARKERS
 
 COLOURS = {"exact": "#222222", "lower_bound": "#1f5fa8", "interval": "#c8530a"}
 ARROW_FACTOR = 1.8  # how far right (multiplicatively, on the log axis) a lower-bound arrow runs
-LABEL_ROOM = 40  # factor past the highest value kept free on the log axis for its label
+LABEL_ROOM = 120  # factor past the highest value kept free on the log axis for its label
 SLOT_INCHES = 0.27
 PANEL_EXTRA_INCHES = 0.55
 HEADER_INCHES = 1.45
@@ -117,12 +117,16 @@ def format_number(number: float) -> str:
     return f"{int(number):,}" if number.is_integer() else f"{number:,g}"
 
 
+# Vague magnitudes: their words ('tens of thousands of') are the figure; the stored number is their unit.
+_MAGNITUDES = {"hundreds", "dozens", "scores", "thousands", "tens_of_thousands", "hundreds_of_thousands"}
+
+
 def printed_label(figure: Plotted) -> str:
     """Words next to a figure: its qualifying words and number, and its outcome id."""
     number = format_number(figure.number)
     words = figure.qualifier_text
-    if figure.qualifier == "hundreds":
-        text = words or "hundreds"
+    if figure.qualifier in _MAGNITUDES:
+        text = words or figure.qualifier.replace("_", " ")
     elif figure.qualifier == "at_least" and not words:
         text = f"at least {number}"
     elif figure.qualifier == "more_than" and not words:
@@ -173,7 +177,7 @@ def _draw_interval(ax: Axes, figure: Plotted, y: float) -> None:
     low, high = _bounded(figure)
     ax.plot([low, high], [y, y], "-", color=colour, linewidth=2.2, solid_capstyle="butt", zorder=2)
     ax.plot([low, high], [y, y], "|", color=colour, markersize=9, markeredgewidth=1.6, zorder=2)
-    if figure.qualifier != "hundreds":
+    if figure.qualifier not in _MAGNITUDES:  # their number is a unit, not a value inside
         ax.plot([figure.number], [y], "D", color=colour, markersize=5, zorder=3)
 
 
@@ -264,7 +268,7 @@ class _KindHandler:
         else:
             artists.append(Line2D([left, right], [y, y], color=colour, lw=2.2))
             artists.append(Line2D([left, right], [y, y], marker="|", ms=9, mew=1.6, color=colour, ls=""))
-            if self.qualifier != "hundreds":
+            if self.qualifier not in _MAGNITUDES:
                 artists.append(Line2D([(left + right) / 2], [y], marker="D", ms=5, color=colour, ls=""))
         for artist in artists:
             handlebox.add_artist(artist)
@@ -276,7 +280,7 @@ LEGEND = (
     ("lower_bound", "more_than", "Lower bound, 'more than' / 'over' N: above N (N excluded)"),
     ("lower_bound", "at_least", "Lower bound, 'at least' N: N or above"),
     ("interval", "rounded", "Rounded or approximate N: within half its rounding unit (◆ = N)"),
-    ("interval", "hundreds", "'Hundreds': at least 200 and fewer than 1,000"),
+    ("interval", "hundreds", "'Hundreds of', 'tens of thousands of' (N = 100, 10,000): 2N up to 10N"),
 )
 
 

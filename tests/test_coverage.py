@@ -273,13 +273,21 @@ def test_the_scanner_reads_the_archived_texts_line_for_line() -> None:
             assert lines[number.line - 1][number.start : number.end] == number.words
 
 
-@given(st.text(alphabet=st.sampled_from(list("0123456789,. -/£abdefhinortuvwxyzAFHNOST")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("0123456789,. -/£%abdefhilmnoqrstuvwxyzAFHNOST")), max_size=60))
 def test_the_scanner_and_the_figure_check_give_every_text_the_same_numbers(text: str) -> None:
     assert {value for _, _, value in number_spans(text)} == set(numbers_in(text))
 
 
 @given(
-    st.lists(st.sampled_from(["one", "three", "four-and-a-half", "1,600", "2023", "hundreds", "x", "."]), max_size=8)
+    st.lists(
+        st.sampled_from(
+            [
+                *["one", "three", "four-and-a-half", "1,600", "2023", "hundreds", "x", ".", "1.2 million", "£1m"],
+                *["3bn", "doubled", "halved", "a dozen", "dozens", "scores of", "tens of thousands", "two-thirds"],
+            ]
+        ),
+        max_size=8,
+    )
 )
 def test_the_scanner_and_the_figure_check_agree_on_number_words(words: list[str]) -> None:
     text = " ".join(words)
@@ -296,6 +304,7 @@ def test_a_row_whose_value_is_printed_nowhere_on_its_lines_is_unmatched_not_a_se
 
 
 TOKENS = ["one", "Three", "forty-five", "four-and-a-half", "hundreds", "half", "2,023", "12.5", "6", "x", "often"]
+TOKENS += ["doubled", "twice", "a dozen", "dozens", "scores of", "tens of thousands", "million", "m", "bn", "a third"]
 
 
 @given(st.lists(st.sampled_from([*TOKENS, " ", "-", ",", ".", "½", "s"]), max_size=20))

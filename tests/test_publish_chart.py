@@ -24,6 +24,14 @@ MARKER_CLASS = {
     "approximate": "interval",
     "rounded": "interval",
     "hundreds": "interval",
+    "nearly": "interval",
+    "at_most": "interval",
+    "fewer_than": "interval",
+    "dozens": "interval",
+    "scores": "interval",
+    "thousands": "interval",
+    "tens_of_thousands": "interval",
+    "hundreds_of_thousands": "interval",
 }
 
 

@@ -152,7 +152,12 @@ def test_names_found_in_bulk_are_those_found_one_by_one(
 _AROUND = st.sampled_from(
     ["", " ", "-", ";", ")", ".", ",", "a", "½", " and a half", "-and-a-half", "0", ",000", "(", "'"]
 )
-_WORDS = st.sampled_from(["", "arrests", "hundreds", "Thousand", "million", "half", "four", "twenty-one"])
+_WORDS = st.sampled_from(
+    [
+        *["", "arrests", "hundreds", "Thousand", "million", "half", "four", "twenty-one"],
+        *["m", "bn", "billion", "doubled", "tens of thousands", "a dozen", "scores of", "two-thirds", "%"],
+    ]
+)
 
 
 @settings(deadline=None)

@@ -54,7 +54,7 @@ from validate.coverage import (
     unread_sections,
 )
 from validate.model import Package
-from validate.numbers import WORD_NUMBER, WORD_START, word_value
+from validate.numbers import DEFER, WORD_NUMBER, WORD_START, word_value
 from validate.printed import PrintedNumber, scan, scan_line
 from validate.text import fold_marks_all, utf8_array
 
@@ -240,6 +240,7 @@ def _settle(
     """
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     lines = _lines(bodies, offset)
     size = int(lines["ln"].to_numpy().max(initial=0)) + 1
@@ -261,7 +262,13 @@ def _settle(
     region = _regions(keys, words, values, text, line_starts, body)
     at = region["p"]
     placed = at > 0
-    one = region["one_digit"] | region["is_word"]  # holds exactly one number
+    # A line printing a scaled number, a multiplier, a vague magnitude or a fraction is read by
+    # the exact scanner alone (numbers.DEFER): its rows are undecided, the line unsettled.
+    deferred = pc.match_substring_regex(lines["folded"], DEFER).fill_null(False).to_numpy()
+    on_deferred = np.zeros(len(keys), dtype=bool)
+    found_at = np.flatnonzero(at > 0)
+    on_deferred[found_at] = deferred[np.searchsorted(line_keys, keys[found_at])]
+    one = (region["one_digit"] | region["is_word"]) & ~on_deferred  # holds exactly one number
     match = (region["one_digit"] & region["digit_match"]) | region["word_match"]
     sound = placed & region["edges"] & np.where(figure, match, one)
 
@@ -285,7 +292,7 @@ def _settle(
     held_words = np.bincount(line_of, weights=region["words"][placed], minlength=count)
     printed_digits, printed_words = _counts(lines["folded"], line_starts, body)
     settled = fine & (held_digits == printed_digits) & (held_words == printed_words)
-    settled &= lines["ascii"].to_numpy()
+    settled &= lines["ascii"].to_numpy() & ~deferred
     unsettled = set(
         zip(lines["src"].to_numpy()[~settled].tolist(), lines["ln"].to_numpy()[~settled].tolist(), strict=True)
     )

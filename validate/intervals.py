@@ -53,6 +53,20 @@ QUALIFIERS: dict[str, Reading] = {
     "rounded": Reading(True, 1, -0.5, 1, 0.5, lo_open=False, hi_open=True),
     # 'hundreds of', stored as N = 100: at least 200 and fewer than 1,000
     "hundreds": Reading(False, 2, 0, 10, 0, lo_open=False, hi_open=True),
+    # 'nearly N', 'almost N': below N, by less than a rounding unit
+    "nearly": Reading(True, 1, -1, 1, 0, lo_open=False, hi_open=True),
+    # 'up to N', 'at most N', 'no more than N': N or any value below it
+    "at_most": Reading(False, 0, 0, 1, 0, lo_open=False, hi_open=False),
+    # 'fewer than N', 'less than N': any value below N
+    "fewer_than": Reading(False, 0, 0, 1, 0, lo_open=False, hi_open=True),
+    # The vague magnitudes, each stored as its unit N and read as 'hundreds' is: at least two
+    # of the unit and fewer than ten of them ('dozens': fewer than twelve dozen; 'scores':
+    # fewer than twenty score, as a dozen and a score are their own next steps).
+    "dozens": Reading(False, 2, 0, 12, 0, lo_open=False, hi_open=True),
+    "scores": Reading(False, 2, 0, 20, 0, lo_open=False, hi_open=True),
+    "thousands": Reading(False, 2, 0, 10, 0, lo_open=False, hi_open=True),
+    "tens_of_thousands": Reading(False, 2, 0, 10, 0, lo_open=False, hi_open=True),
+    "hundreds_of_thousands": Reading(False, 2, 0, 10, 0, lo_open=False, hi_open=True),
 }
 MARKERS = ("exact", "lower_bound", "interval")
 

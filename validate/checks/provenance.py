@@ -11,7 +11,7 @@ from validate import bulk
 from validate.archives import resources_by_path, source_index, source_texts
 from validate.findings import Finding, finding
 from validate.model import DESCRIPTOR, Package
-from validate.numbers import printed_in
+from validate.numbers import DEFER, printed_in
 from validate.sql import selected_rows
 from validate.text import SourceIndex, normalise_all
 from validate.typed import typed_table
@@ -313,7 +313,9 @@ def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
 
     The test runs for all rows at once in DuckDB (format writes the thousands separators,
     contains tests each row against its own quote); every other row is left to printed_in.
-    A quote that says 'half' or '½' anywhere is left to it too, since '4 and a half' is not 4.
+    A quote that says 'half' or '½' anywhere is left to it too, since '4 and a half' is not 4,
+    and so is one the scanner reads a scaled number, multiplier or vague magnitude in
+    (numbers.DEFER), since '1 million' is not 1.
     """
     import numpy as np
     import pandas as pd
@@ -335,7 +337,8 @@ def _printed_plainly(numbers: Any, quotes: Any, judged: Any) -> Any:
         "' ' || regexp_replace(quote, '[-;:!?)]', ' ', 'g') || ' ' AS spaced FROM figures), "
         "scaled AS (SELECT *, CASE n WHEN 100 THEN 'hundred' WHEN 1000 THEN 'thousand' "
         "WHEN 1000000 THEN 'million' END AS scale FROM padded) "
-        "SELECT row FROM scaled WHERE NOT (quote ILIKE '%half%' OR contains(quote, '½')) "
+        "SELECT row FROM scaled WHERE NOT (quote ILIKE '%half%' OR contains(quote, '½') "
+        f"OR regexp_matches(quote, '{DEFER}')) "
         "AND (contains(spaced, ' ' || n::VARCHAR || ' ') OR contains(spaced, ' ' || format('{:,}', n) || ' ') "
         "OR (scale IS NOT NULL AND (contains(lower(spaced), ' ' || scale || ' ') "
         "OR contains(lower(spaced), ' ' || scale || 's '))))",
