@@ -384,6 +384,8 @@ def source_row(source: Source, data: bytes) -> list[Any]:
         hashlib.sha256(data).hexdigest(),
         len(data),
         "Generated for benchmarking.",
+        "",  # retrieved_from and retrieved_on: not recorded
+        "",
     ]
 
 

@@ -25,6 +25,7 @@ from validate.loading.dialect import read_dialect
 from validate.loading.files import read_regular
 from validate.model import DESCRIPTOR, Package
 from validate.options import Options
+from validate.retrieval import date_problem, url_problem
 from validate.runner import Report, load_and_judge
 from validate.writer import Writer, WriteRefused
 
@@ -36,7 +37,7 @@ DEFAULT_LIMIT = 1024 * 1024
 """Largest source text accepted: these are articles and press releases (tens of kilobytes), not
 corpora. The bound keeps the two validations add-source runs within seconds."""
 
-_TERMINATING = {signal.SIGTERM, signal.SIGHUP}
+_TERMINATING = {signal.SIGTERM} | ({signal.SIGHUP} if hasattr(signal, "SIGHUP") else set())
 """Signals that end a run, besides Ctrl-C's SIGINT; each undoes an unfinished edit first."""
 
 
@@ -90,8 +91,20 @@ def read_text(file: Path, limit: int = DEFAULT_LIMIT) -> bytes:
     return data
 
 
-def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]) -> Added:
-    """Archive file's text and register it as source_id, with values for other fields of its row."""
+def add_source(
+    root: Path,
+    file: Path,
+    source_id: str,
+    values: Mapping[str, str],
+    retrieved_from: str | None = None,
+    retrieved_on: str | None = None,
+) -> Added:
+    """Archive file's text and register it as source_id, with values for other fields of its row,
+    and where and when the copy was retrieved in the fields the package declares for them."""
+    for given, problem in ((retrieved_from, url_problem), (retrieved_on, date_problem)):
+        message = problem(given) if given is not None else None
+        if message:
+            raise Refused(message)
     # The text first: a text over the limit is refused at once, before the package is read.
     data = read_text(file, min(DEFAULT_LIMIT, Options().max_file_bytes))
     package, report = load_and_judge(root, Options())
@@ -107,6 +120,16 @@ def add_source(root: Path, file: Path, source_id: str, values: Mapping[str, str]
     if table is None:
         raise Refused(f"the {sources.resource!r} resource could not be read")
     _check_id(source_id, table.schema, sources.id, table.frame[sources.id].tolist(), package)
+    values = dict(values)
+    for option, declared, given in (
+        ("--retrieved-from", sources.retrieved_from, retrieved_from),
+        ("--retrieved-on", sources.retrieved_on, retrieved_on),
+    ):
+        if given is None:
+            continue
+        if declared is None:
+            raise Refused(f"{option}: {DESCRIPTOR} declares no x-claims.sources.{option[2:].replace('-', '_')} field")
+        values[declared] = given
     unknown = sorted(set(values) - {f["name"] for f in table.schema["fields"]})
     if unknown:
         raise Refused(f"{table.path} has no field {', '.join(unknown)}")
@@ -198,6 +221,9 @@ def _signals_interrupt() -> Iterator[None]:
 @contextmanager
 def _signals_held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP back while files are written or restored; they arrive after."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal mask; the handlers still undo
+        yield
+        return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINATING | {signal.SIGINT})
     try:
         yield

@@ -42,8 +42,21 @@ def main() -> None:
     metavar="NAME=VALUE",
     help="A value for another field of the new sources row (repeatable), e.g. --field title='...'.",
 )
+@click.option(
+    "--retrieved-from",
+    metavar="URL",
+    help="The web address the text was saved from (recorded apart from any address the text prints).",
+)
+@click.option("--retrieved-on", metavar="DATE", help="The day the text was saved (YYYY-MM-DD, not in the future).")
 @PACKAGE
-def add_source_command(file: Path, source_id: str, fields: tuple[str, ...], package_dir: Path) -> None:
+def add_source_command(
+    file: Path,
+    source_id: str,
+    fields: tuple[str, ...],
+    retrieved_from: str | None,
+    retrieved_on: str | None,
+    package_dir: Path,
+) -> None:
     """Archive FILE byte for byte and register it: the sources row and the descriptor resource, together.
 
     Afterwards the validator lists each number of the new text as uncovered: enter each as a
@@ -55,7 +68,7 @@ def add_source_command(file: Path, source_id: str, fields: tuple[str, ...], pack
 
     values = dict(_field_value(f) for f in fields)
     try:
-        added = add_source(package_dir, file, source_id, values)
+        added = add_source(package_dir, file, source_id, values, retrieved_from, retrieved_on)
     except Refused as refused:
         if refused.findings:
             click.echo(RENDERERS["text"](Report(refused.findings)), err=True, nl=False)

@@ -54,8 +54,13 @@ def release_files(package: Package) -> dict[str, bytes]:
             files[path] = reader.read(path, MAX_FILE_BYTES)
         except FileNotFoundError:
             problems.append(f"{path} is missing")
+            continue
         except WriteRefused as refused:
             problems.append(str(refused))
+            continue
+        judged = package.model.files.get(path)
+        if judged is not None and judged != files[path]:  # ship what was judged, or nothing
+            problems.append(f"{path} changed after the validator read it")
     if problems:
         raise PackageError("the release cannot be built: " + "; ".join(problems))
     return files

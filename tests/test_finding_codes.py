@@ -316,6 +316,13 @@ def archive_mismatch(d: Path) -> set[Located]:
     return {("archive-mismatch", ARCHIVE_003, None, "sha256")}
 
 
+def retrieval_invalid(d: Path) -> set[Located]:
+    # A date no time zone has reached yet: the copy cannot have been retrieved then.
+    first = read_rows(d / SOURCES)[1][0]
+    line = edit(d, "sources", first, "retrieved_on", "2999-01-01")
+    return {("retrieval-invalid", SOURCES, line, "retrieved_on")}
+
+
 def archive_undeclared(d: Path) -> set[Located]:
     edit_descriptor(
         d, lambda x: x.update(resources=[r for r in x["resources"] if r["name"] != "archive-met-week-of-action"])
@@ -497,6 +504,7 @@ CASES_BY_CODE = [
     Case("foreign-key", foreign_key),
     Case("constraint-violation", constraint_violation),
     Case("archive-mismatch", archive_mismatch),
+    Case("retrieval-invalid", retrieval_invalid),
     Case("archive-undeclared", archive_undeclared),
     Case("quote-not-in-source", quote_not_in_source),
     Case("quote-wrong-line", quote_wrong_line),

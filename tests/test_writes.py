@@ -309,3 +309,14 @@ def test_chart_refuses_an_output_that_is_a_link(site: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "symlink" in result.output and "Traceback" not in result.output
     assert snapshot(site) == before
+
+
+def test_a_file_changed_after_validation_is_not_shipped(site: Path) -> None:
+    from publish.package import PackageError, load_package
+    from publish.release import release_files
+
+    package = load_package(site / "package")
+    archive = next(path for path in package.model.files if path.startswith("data/archive/"))
+    (site / "package" / archive).write_bytes(b"swapped after the verdict\n")
+    with pytest.raises(PackageError, match="changed after the validator read it"):
+        release_files(package)

@@ -32,6 +32,10 @@ class Sources:
     published: str | None = None
     doubtful: str | None = None
     """Boolean field: true when the publication date printed is not to be trusted."""
+    retrieved_from: str | None = None
+    """Field holding the web address the archived copy was retrieved from (not what the text prints)."""
+    retrieved_on: str | None = None
+    """Date field: the day the archived copy was retrieved; never in the future."""
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,14 @@ CODES: dict[str, Code] = _codes(
         "Restore the byte-for-byte original; never edit archived texts.",
     ),
     Code(
+        "retrieval-invalid",
+        "error",
+        "provenance",
+        "Where an archived copy was retrieved from is not a web address, or when is in the future",
+        "Give the http(s) address the text was saved from and the day it was saved (YYYY-MM-DD, "
+        "not after today); leave both empty when unknown.",
+    ),
+    Code(
         "archive-undeclared",
         "error",
         "provenance",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from validate import bulk
+from validate import bulk, retrieval
 from validate.checks import consistency, coverage, provenance, structure, types
 from validate.declarations import PROPERTY, Declarations, Register
 from validate.findings import Finding, finding
@@ -43,6 +43,7 @@ CHECKS: tuple[Step, ...] = (
     Step("types", types.check_types, weight=1),
     Step("types", types.check_keys),
     Step("provenance", provenance.check_archives, uses=("sources",)),
+    Step("provenance", retrieval.check_retrieval, ("sources",)),
     Step("provenance", provenance.check_quotes, ("quotes", "sources"), weight=1),
     Step("provenance", provenance.check_figures, ("figures",)),
     Step("provenance", provenance.check_people, ("people", "sources")),
