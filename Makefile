@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts refresh
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m validate.docs --write
+
+# Everything derived from the data, after any change to it (a new source, a new row): the
+# README's table counts, data dictionary and other generated sections, and the chart.
+refresh: docs chart
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .hypothesis
