@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts refresh
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts refresh datasette
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ build: $(STAMP)
 
 chart: $(STAMP)
 	$(BIN)/python -m publish chart
+
+# Serve the release database with its column descriptions (datasette is a test dependency).
+datasette: build
+	$(BIN)/datasette dist/*.sqlite -m dist/metadata.json
 
 # ---- citation check (.venv-cff) ----
 # cffconvert 2.0.0 pins jsonschema<4 and frictionless needs jsonschema>=4, so cffconvert

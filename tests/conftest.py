@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -293,3 +294,55 @@ def next_archive(directory: Path, digest: str) -> str:
     paths = [row[header.index("archive_path")] for row in rows]
     highest = max(int(PurePosixPath(path).name.split("_", 1)[0]) for path in paths)
     return f"{PurePosixPath(paths[0]).parent}/{highest + 1:03d}_{digest[:16]}.txt"
+
+
+# ---- commands as the documentation gives them, run in a copy of the repository ----
+
+
+def sh_blocks(markdown: str) -> list[str]:
+    """The body of every ```sh block, in order."""
+    return re.findall(r"^```sh\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
+
+
+def commands(block: str) -> list[str]:
+    """The commands of a sh block, one per line, continuation lines joined."""
+    return [
+        line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A copy of the repository's files, as a fresh clone has them, whose .venv is the one running
+    the tests: its make targets find their environment installed, and run the copy's code."""
+    repo = tmp_path / "repo"
+    for name in repository_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+    venv = Path(sys.executable).parent.parent
+    (repo / ".venv").mkdir()
+    for part in ("bin", "lib", "pyvenv.cfg"):
+        (repo / ".venv" / part).symlink_to(venv / part)
+    stamp = repo / ".venv" / ".installed"
+    stamp.touch()
+    newest = max((repo / name).stat().st_mtime for name in ("pyproject.toml", "requirements.lock"))
+    os.utime(stamp, (newest + 1, newest + 1))  # make sees the environment as installed
+    return repo
+
+
+def sh(
+    repo: Path, command: str, bin_dir: Path | None = None, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """A command line run by a shell in the repository, as a contributor types it, with the
+    repository's .venv (or bin_dir) first on PATH, as after activating it."""
+    first = bin_dir or repo / ".venv" / "bin"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-c", command],
+        cwd=repo,
+        env=clean_environment(PATH=f"{first}{os.pathsep}{os.environ.get('PATH', '')}", **env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

@@ -10,16 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, clean_environment, quietly, read_rows, repository_files
+from conftest import ROOT, clean_environment, commands, quietly, read_rows, sh, sh_blocks
 
 TIMEOUT = 300
 SOURCE_ID = "westmarch-week-of-action"
@@ -29,50 +24,6 @@ WALK_TEXT = (
     "More than 20 children were safeguarded, officers said.\n"
     "The week of action ended on 14 November.\n"
 )
-
-
-def sh_blocks(markdown: str) -> list[str]:
-    """The body of every ```sh block, in order."""
-    return re.findall(r"^```sh\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
-
-
-def commands(block: str) -> list[str]:
-    """The commands of a sh block, one per line, continuation lines joined."""
-    return [
-        line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip() and not line.startswith("#")
-    ]
-
-
-@pytest.fixture
-def clone(tmp_path: Path) -> Path:
-    """A copy of the repository's files, as a fresh clone has them, whose .venv is the one running
-    the tests: its make targets find their environment installed, and run the copy's code."""
-    repo = tmp_path / "repo"
-    for name in repository_files():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, repo / name)
-    venv = Path(sys.executable).parent.parent
-    (repo / ".venv").mkdir()
-    for part in ("bin", "lib", "pyvenv.cfg"):
-        (repo / ".venv" / part).symlink_to(venv / part)
-    stamp = repo / ".venv" / ".installed"
-    stamp.touch()
-    newest = max((repo / name).stat().st_mtime for name in ("pyproject.toml", "requirements.lock"))
-    os.utime(stamp, (newest + 1, newest + 1))  # make sees the environment as installed
-    return repo
-
-
-def sh(repo: Path, command: str) -> subprocess.CompletedProcess[str]:
-    """A command line run by a shell in the repository, as a contributor types it."""
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-c", command],
-        cwd=repo,
-        env=clean_environment(PATH=f"{repo / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 def append_rows(path: Path, rows: list[dict[str, str]]) -> None:
