@@ -145,3 +145,16 @@ def test_the_unzipped_release_validates_as_the_readme_says(clone: Path, installe
         check=True,
     )
     assert Path(done.stdout.strip()).is_relative_to(venv), "the validator that ran is the installed one"
+
+
+@pytest.mark.parametrize("module", ["publish", "contribute"])
+def test_command_summaries_are_whole_sentences(module: str) -> None:
+    """`--help` lists each command with its summary in full, never cut off with an ellipsis."""
+    from click.testing import CliRunner
+
+    main = __import__(f"{module}.cli", fromlist=["main"]).main
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    listed = result.output.split("Commands:\n", 1)[1]
+    assert "..." not in listed and "…" not in listed, listed
+    assert all(line.rstrip().endswith(".") for line in listed.splitlines() if line.strip())
