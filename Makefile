@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml requirements.lock
 validate: $(STAMP)
 	$(BIN)/python -m validate .
 
+# Every test, spread over every core (pytest-xdist); `make test PYTEST_JOBS=0` runs them in one process.
+PYTEST_JOBS ?= auto
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --durations=15
 
 # Lint and types are part of the test command: a style or type error fails CI.
 lint: $(STAMP)
