@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts
+.PHONY: validate test lint docs build chart bench bench-smoke clean verdicts refresh datasette
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml requirements.lock
 validate: $(STAMP)
 	$(BIN)/python -m validate .
 
+# Every test, spread over every core (pytest-xdist); `make test PYTEST_JOBS=0` runs them in one process.
+PYTEST_JOBS ?= auto
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --durations=15
 
 # Lint and types are part of the test command: a style or type error fails CI.
 lint: $(STAMP)
@@ -32,6 +34,10 @@ docs: $(STAMP)
 	$(BIN)/python -m validate.docs --write
 	$(BIN)/python -m publish.flat --write .
 
+# Everything derived from the data, after any change to it (a new source, a new row): the
+# README's table counts, data dictionary and other generated sections, and the chart.
+refresh: docs chart
+
 clean:
 	rm -rf $(VENV) dist .pytest_cache .hypothesis
 
@@ -41,6 +47,10 @@ build: $(STAMP)
 
 chart: $(STAMP)
 	$(BIN)/python -m publish chart
+
+# Serve the release database with its column descriptions (datasette is a test dependency).
+datasette: build
+	$(BIN)/datasette dist/*.sqlite -m dist/metadata.json
 
 # ---- citation check (.venv-cff) ----
 # cffconvert 2.0.0 pins jsonschema<4 and frictionless needs jsonschema>=4, so cffconvert

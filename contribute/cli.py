@@ -32,7 +32,7 @@ def main() -> None:
     """Edit the data package: add a source text, list the numbers still to enter."""
 
 
-@main.command("add-source")
+@main.command("add-source", short_help="Archive a source text and add its sources row and resource.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--id", "source_id", required=True, help="The new source's id (lower case, digits, - and _).")
 @click.option(
@@ -88,7 +88,7 @@ def add_source_command(
     click.echo(f"Next: python -m contribute numbers {added.source_id} --draft")
 
 
-@main.command("numbers")
+@main.command("numbers", short_help="List the numbers a source prints and what accounts for each.")
 @click.argument("source_id")
 @click.option("--draft", is_flag=True, help="Print draft figure rows (CSV) for the numbers not yet covered.")
 @PACKAGE

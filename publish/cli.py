@@ -53,7 +53,7 @@ def main() -> None:
     """Build the release outputs of the data package."""
 
 
-@main.command()
+@main.command(short_help="Write the release: the SQLite database, metadata.json and the zip.")
 @PACKAGE_DIR
 @click.option(
     "--out",
@@ -97,7 +97,7 @@ def build(package_dir: Path, out_dir: Path) -> None:
     _guarded(package_dir, work)
 
 
-@main.command()
+@main.command(short_help="Draw the outcomes chart (docs/figures.png by default).")
 @PACKAGE_DIR
 @click.option(
     "--out",

@@ -7,12 +7,14 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -170,11 +172,37 @@ def install_wheel(wheel: Path, venv: Path) -> None:
     )
 
 
+@contextmanager
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder shared by every worker of this test run (pytest-xdist runs several), and whether
+    it is still to be built; held under a lock, so one worker builds it and the others wait."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's own folder, above each worker's
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = base / name
+        built = folder / ".built"
+        yield folder, not built.exists()
+        built.touch()
+
+
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """Build the sdist from the repository's files, the wheel from the sdist (as pip would from
-    PyPI), and install the wheel, not editable, into a fresh venv. Built once per test session."""
-    work = tmp_path_factory.mktemp("installed")
+    PyPI), and install the wheel, not editable, into a fresh venv. Built once per test run."""
+    with built_once(tmp_path_factory, "installed") as (work, to_build):
+        if to_build:
+            _build_installed(work)
+    (sdist,) = (work / "dist").glob("*.tar.gz")
+    (wheel,) = (work / "dist").glob("*.whl")
+    return Installed(work / "source", sdist, wheel, work / "dependencies", work / "venv")
+
+
+def _build_installed(work: Path) -> None:
+    """The sdist and wheel in work/dist, the venv with the wheel in work/venv."""
     source = work / "source"
     for name in repository_files():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +241,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     dependencies = dependencies_only(work / "dependencies")
     venv = fresh_venv(work / "venv", dependencies)
     install_wheel(wheel, venv)
-    return Installed(source, sdist, wheel, dependencies, venv)
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
@@ -233,7 +260,15 @@ def action_venv(installed: Installed, tmp_path_factory: pytest.TempPathFactory) 
     runner pip would download what it lacks; here the two PIP_ variables keep it offline:
     no index, and the build uses the setuptools already installed instead of fetching one.
     """
-    venv = fresh_venv(tmp_path_factory.mktemp("action") / "venv", installed.dependencies)
+    with built_once(tmp_path_factory, "action") as (work, to_build):
+        if to_build:
+            _install_as_the_action_does(work / "venv", installed)
+    return work / "venv"
+
+
+def _install_as_the_action_does(venv: Path, installed: Installed) -> None:
+    """A fresh venv, then the action's install step's command run in it with bash."""
+    fresh_venv(venv, installed.dependencies)
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     (install,) = [s["run"] for s in action["runs"]["steps"] if str(s.get("name", "")).startswith("Install")]
     quietly(
@@ -246,7 +281,6 @@ def action_venv(installed: Installed, tmp_path_factory: pytest.TempPathFactory) 
             PIP_NO_BUILD_ISOLATION="0",
         ),
     )
-    return venv
 
 
 EXTRA_SOURCE_TEXT = b"Example Constabulary thanked the public for reporting concerns about online abuse.\n"
@@ -293,3 +327,55 @@ def next_archive(directory: Path, digest: str) -> str:
     paths = [row[header.index("archive_path")] for row in rows]
     highest = max(int(PurePosixPath(path).name.split("_", 1)[0]) for path in paths)
     return f"{PurePosixPath(paths[0]).parent}/{highest + 1:03d}_{digest[:16]}.txt"
+
+
+# ---- commands as the documentation gives them, run in a copy of the repository ----
+
+
+def sh_blocks(markdown: str) -> list[str]:
+    """The body of every ```sh block, in order."""
+    return re.findall(r"^```sh\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
+
+
+def commands(block: str) -> list[str]:
+    """The commands of a sh block, one per line, continuation lines joined."""
+    return [
+        line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A copy of the repository's files, as a fresh clone has them, whose .venv is the one running
+    the tests: its make targets find their environment installed, and run the copy's code."""
+    repo = tmp_path / "repo"
+    for name in repository_files():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+    venv = Path(sys.executable).parent.parent
+    (repo / ".venv").mkdir()
+    for part in ("bin", "lib", "pyvenv.cfg"):
+        (repo / ".venv" / part).symlink_to(venv / part)
+    stamp = repo / ".venv" / ".installed"
+    stamp.touch()
+    newest = max((repo / name).stat().st_mtime for name in ("pyproject.toml", "requirements.lock"))
+    os.utime(stamp, (newest + 1, newest + 1))  # make sees the environment as installed
+    return repo
+
+
+def sh(
+    repo: Path, command: str, bin_dir: Path | None = None, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """A command line run by a shell in the repository, as a contributor types it, with the
+    repository's .venv (or bin_dir) first on PATH, as after activating it."""
+    first = bin_dir or repo / ".venv" / "bin"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-c", command],
+        cwd=repo,
+        env=clean_environment(PATH=f"{first}{os.pathsep}{os.environ.get('PATH', '')}", **env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

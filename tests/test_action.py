@@ -243,6 +243,18 @@ def test_strict_fails_on_a_warning_alone(
     }
 
 
+def test_a_folder_named_validate_in_the_workspace_does_not_shadow_the_installed_validator(
+    workspace: Path, run_step: RunStep
+) -> None:
+    shadow = workspace / "validate"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("", encoding="utf-8")
+    (shadow / "__main__.py").write_text("print('shadowed')\n", encoding="utf-8")
+    done = run_step(workspace, {"package": "pkg", "format": "json"}, None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["valid"] is True
+
+
 def test_other_formats_are_printed_as_the_validator_prints_them(workspace: Path, run_step: RunStep) -> None:
     done = run_step(workspace, {"package": "pkg", "format": "json"}, None)
     assert done.returncode == 0

@@ -111,7 +111,7 @@ def _directory(tmp: Path) -> Path:
 @pytest.mark.parametrize(
     ("make_file", "source_id", "message"),
     [
-        (lambda tmp: tmp / "new.txt", "metro-ucol-1600-arrests", "is already a source_id"),
+        (lambda tmp: tmp / "new.txt", "extra-thanks-statement", "is already a source_id"),
         (lambda tmp: tmp / "new.txt", "../../outside", "is not a valid source_id"),
         (lambda tmp: tmp / "new.txt", "data/archive/x", "is not a valid source_id"),
         (lambda tmp: tmp / "missing.txt", "new-source", "no such file"),
@@ -219,22 +219,48 @@ def test_pasted_draft_rows_leave_only_what_a_reader_must_decide(package: Path, n
     assert errors == left
 
 
-def test_numbers_lists_every_number_with_what_accounts_for_it(package: Path) -> None:
-    code, output = numbers(package, "metro-ucol-1600-arrests")
+def test_numbers_lists_every_number_with_what_accounts_for_it(package: Path, new_text: Path) -> None:
+    """On a text written here, so the counts are read off NEW_TEXT, not off the real package."""
+    assert add(package, new_text, "--id", "fortnight-of-action", *REQUIRED)[0] == 0
+    code, output = numbers(package, "fortnight-of-action")
     assert code == 0
-    assert "covered by outcomes metro-l3-arrests (data/outcomes.csv:3 number)" in output
-    assert "'2022'                 excluded (date) by data/exclusions.csv:2" in output
-    assert output.rstrip().endswith("10 numbers: 4 covered, 6 excluded, 0 not covered")
-    rows = read_rows(package / "data/outcomes.csv")
-    write_rows(package / "data/outcomes.csv", [r for r in rows if r[0] != "metro-l3-arrests"])
-    assert "10 numbers: 3 covered, 6 excluded, 1 not covered" in numbers(package, "metro-ucol-1600-arrests")[1]
+    assert output.rstrip().endswith("3 numbers: 0 covered, 0 excluded, 3 not covered")
+
+    header, *rows = read_rows(package / "data/outcomes.csv")
+    template = dict(zip(header, rows[0], strict=True))  # an existing row's operation and metric
+    template.update(
+        outcome_id="fortnight-l1-arrests",
+        source_id="fortnight-of-action",
+        number="14",
+        qualifier="exact",
+        qualifier_text="",
+        rounding_unit="",
+        breakdown_dimension="",
+        breakdown_value="",
+        position="body",
+        line="1",
+        quote="Officers arrested 14 people",
+    )
+    write_rows(package / "data/outcomes.csv", [header, *rows, [template[c] for c in header]])
+    exclusions = read_rows(package / "data/exclusions.csv")
+    excluded = dict.fromkeys(exclusions[0], "")
+    excluded.update(exclusion_id="fortnight-l3-devices", source_id="fortnight-of-action", line="3")
+    excluded.update(words="over 200 devices", reason="not_a_count", note="Written for this test.")
+    write_rows(package / "data/exclusions.csv", [*exclusions, [excluded[c] for c in exclusions[0]]])
+
+    code, output = numbers(package, "fortnight-of-action")
+    assert code == 0
+    outcome_line = len(rows) + 2  # physical line of the appended row, header being line 1
+    assert f"covered by outcomes fortnight-l1-arrests (data/outcomes.csv:{outcome_line} number)" in output
+    assert f"excluded (not_a_count) by data/exclusions.csv:{len(exclusions) + 1}" in output
+    assert output.rstrip().endswith("3 numbers: 1 covered, 1 excluded, 1 not covered")
 
 
 def test_numbers_of_an_unknown_source_is_refused(package: Path) -> None:
     code, output = numbers(package, "no-such-source")
     assert code == 1
     assert "no source 'no-such-source' with an intact archived text" in output
-    assert "metro-ucol-1600-arrests" in output
+    assert "extra-thanks-statement" in output
 
 
 def read_rows_text(text: str) -> list[list[str]]:

@@ -77,8 +77,13 @@ def prefix_annotations(output: str, prefix: str) -> str:
 
 
 def validator_command(package: str, format_: str, strict: bool) -> list[str]:
-    """The validator's command line for one report."""
-    return [sys.executable, "-m", "validate", package, "--format", format_, *(["--strict"] if strict else [])]
+    """The validator's command line for one report.
+
+    -P keeps the working directory off the module path: run in the workspace, ``-m validate``
+    would otherwise import a folder named ``validate`` there (this repository's own source, in
+    its self-test, or anything of an adopting repository) instead of the installed validator.
+    """
+    return [sys.executable, "-P", "-m", "validate", package, "--format", format_, *(["--strict"] if strict else [])]
 
 
 def main(environ: Mapping[str, str]) -> int:
