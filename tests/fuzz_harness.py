@@ -120,6 +120,8 @@ class Layout:
     breaks: bool | None = None
     """True when the mutation is known to make the package invalid (exit 0 is then a false valid)."""
     max_errors: int | None = None
+    interrupt_after: float | None = None
+    """Seconds after which the harness sends the command SIGINT (Ctrl-C), to test all-or-nothing edits."""
     """For one-defect mutations: how many error findings the validator may give."""
     notes: list[str] = dataclasses.field(default_factory=list)
     source_id: str = "none"
@@ -1312,6 +1314,16 @@ def _out_links(layout: Layout, p: Params) -> None:
     (layout.out / name).symlink_to(layout.outside / "victim.txt")
 
 
+@mutation(
+    "interrupted",
+    "Ctrl-C at a drawn moment while add-source or publish runs: all or nothing, no temporary left behind.",
+    st.fixed_dictionaries({"after": st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0])}),
+    commands=("add-source", "publish"),
+)
+def _interrupted(layout: Layout, p: Params) -> None:
+    layout.interrupt_after = float(p["after"])
+
+
 # ---- running a case -------------------------------------------------------------------------------
 
 Snapshot = dict[str, tuple[Any, ...]]
@@ -1384,7 +1396,9 @@ def run_case(case: Case, keep: Path | None = None) -> Outcome:
         before = snapshot(root)
         size = input_size(layout)
         limit = TIME_BASE_SECONDS + TIME_PER_BYTE * size
-        exit_code, seconds, max_rss, output = _execute(command_line(case, layout), layout.cwd, limit)
+        exit_code, seconds, max_rss, output = _execute(
+            command_line(case, layout), layout.cwd, limit, layout.interrupt_after
+        )
         after = snapshot(root)
         failures = judge(case, layout, before, after, exit_code, seconds, max_rss, output, size, limit)
         return Outcome(case, exit_code, seconds, max_rss, size, tuple(failures), output[-4000:], tuple(layout.notes))
@@ -1413,8 +1427,17 @@ def _remember_formats(layout: Layout) -> None:
         layout.original_sources = table.read_bytes()
 
 
-def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, float, int, str]:
-    """Run a command with a time limit: exit code (None if killed), seconds, peak RSS in bytes, output."""
+def _default_sigint() -> None:
+    """In the child, before it runs Python: Ctrl-C raises KeyboardInterrupt again."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _execute(
+    argv: list[str], cwd: Path, limit: float, interrupt_after: float | None = None
+) -> tuple[int | None, float, int, str]:
+    """Run a command with a time limit (and a Ctrl-C if asked): exit code (None if killed), seconds, RSS, output."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),
@@ -1431,7 +1454,16 @@ def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, floa
     }
     with tempfile.TemporaryFile() as out:
         start = time.monotonic()
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            # A shell starts background jobs with Ctrl-C ignored, and a child inherits that.
+            preexec_fn=_default_sigint if interrupt_after is not None else None,
+        )
         code: int | None = None
         max_rss = 0
         while True:
@@ -1441,6 +1473,9 @@ def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, floa
                 max_rss = usage.ru_maxrss * 1024
                 process.returncode = code
                 break
+            if interrupt_after is not None and time.monotonic() - start > interrupt_after:
+                os.killpg(process.pid, 2)  # SIGINT, as Ctrl-C sends it to the foreground group
+                interrupt_after = None
             if time.monotonic() - start > limit:
                 os.killpg(process.pid, 9)
                 _, status, usage = os.wait4(process.pid, 0)
@@ -1487,7 +1522,7 @@ def judge(
     failures = []
     if exit_code is None:
         failures.append(f"timeout: killed after {seconds:.1f} s (limit {limit:.1f} s for {size} bytes)")
-    elif exit_code not in (0, 1, 2):
+    elif exit_code not in (0, 1, 2) and not (layout.interrupt_after is not None and exit_code in (130, -2)):
         first = next((line for line in output.splitlines() if "error" in line.lower()), output[-300:])
         failures.append(f"exit-code: {exit_code}: {first.strip()[:300]}")
     if "Traceback (most recent call last)" in output:
