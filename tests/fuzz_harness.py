@@ -62,12 +62,17 @@ CASCADE_LIMIT = 10  # errors one renamed key may give: one per referencing table
 SHORT_BUDGET = frozenset(
     {
         "archive-byte-flip",
-        "csv-byte-flip",
+        "cell-hostile-text",
         "csv-cut-row",
+        "csv-duplicate-row",
+        "deep-nesting",
+        "descriptor-byte-flip",
         "dir-in-place",
         "fifo",
+        "schema-constraint-type",
         "symlink-in",
         "symlink-out",
+        "x-claims-json-type",
     }
 )
 
@@ -442,7 +447,12 @@ def _resource_name(layout: Layout, p: Params) -> None:
     descriptor = layout.descriptor()
     tables = [r for r in descriptor["resources"] if isinstance(r.get("schema"), str)]
     resource = dict(pick(tables, p["table"]))
+    # A copy of the table under a new path, so that the only defect is the name.
+    copy = str(Path(resource["path"]).with_name("extra-" + Path(resource["path"]).name))
+    shutil.copyfile(layout.package / resource["path"], layout.package / copy)
+    resource["path"] = copy
     resource["name"] = resource["name"].upper() if p["value"] == "@UPPER@" else p["value"]
+    layout.notes.append(f"resource {resource['name'][:40]!r} for {copy}")
     descriptor["resources"].append(resource)
     layout.write_descriptor(descriptor)
 

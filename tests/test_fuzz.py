@@ -14,7 +14,7 @@ from pathlib import Path
 import fuzz_harness as fuzz
 import pytest
 
-SHORT_CASES = 16
+SHORT_CASES = 24
 """Cases in the test command's budget: two or three per class, about 20 s of work on two cores."""
 
 
