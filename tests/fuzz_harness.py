@@ -288,6 +288,8 @@ def mutation(
 
 INDEX = st.integers(min_value=0, max_value=10_000)
 BIG_DIGITS = "9" * 5000
+BIG = "@9x5000@"
+"""Stands for BIG_DIGITS in drawn parameters, so that a case stays short enough to print and replay."""
 
 
 def _raw_descriptor(layout: Layout, edit: Callable[[dict[str, Any]], None], raw: Mapping[str, str]) -> None:
@@ -494,7 +496,7 @@ def _duplicate_key(layout: Layout, p: Params) -> None:
     (layout.package / "datapackage.json").write_text(text[:at] + "\n  " + duplicate + text[at:], encoding="utf-8")
 
 
-BIG_NUMBERS = [BIG_DIGITS, "-" + BIG_DIGITS, "1e309", "-1e309", "1" + "0" * 400 + ".5", "1e-400"]
+BIG_NUMBERS = [BIG, "-" + BIG, "1e309", "-1e309", "1" + "0" * 400 + ".5", "1e-400"]
 
 
 @mutation(
@@ -924,7 +926,7 @@ def _is_number(value: str) -> bool:
     st.fixed_dictionaries(
         {
             "cell": INDEX,
-            "value": st.sampled_from(["1e309", "-1e309", BIG_DIGITS, "NaN", "Infinity", "-inf", "1e-400", "1" * 25]),
+            "value": st.sampled_from(["1e309", "-1e309", BIG, "NaN", "Infinity", "-inf", "1e-400", "1" * 25]),
         }
     ),
 )
@@ -972,9 +974,7 @@ def _cell_date(layout: Layout, p: Params) -> None:
     st.fixed_dictionaries(
         {
             "cell": INDEX,
-            "value": st.sampled_from(
-                ["P" + "9" * 30 + "Y", "P" + BIG_DIGITS + "M", "P1e309Y", "PT99999999999999999999S"]
-            ),
+            "value": st.sampled_from(["P" + "9" * 30 + "Y", "P" + BIG + "M", "P1e309Y", "PT99999999999999999999S"]),
         }
     ),
     bases=("real",),
@@ -1401,7 +1401,7 @@ def run_case(case: Case, keep: Path | None = None) -> Outcome:
         layout.sources_path, source_ids = _sources(layout)
         layout.source_id = source_ids[0] if source_ids else "none"
         layout.breaks = kind.breaks
-        kind.apply(layout, dict(case.params))
+        apply_mutation(case, layout)
         _remember_formats(layout)
         before = snapshot(root)
         size = input_size(layout)
@@ -1415,6 +1415,12 @@ def run_case(case: Case, keep: Path | None = None) -> Outcome:
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def apply_mutation(case: Case, layout: Layout) -> None:
+    """Apply the case's mutation to its prepared layout, with BIG expanded in its parameters."""
+    params = {k: v.replace(BIG, BIG_DIGITS) if isinstance(v, str) else v for k, v in case.params.items()}
+    CLASSES[case.kind].apply(layout, params)
 
 
 def _sources(layout: Layout) -> tuple[str, list[str]]:
@@ -1724,7 +1730,9 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     for outcome in outcomes:
         for failure in outcome.failures:
             lines.append(f"FAIL {outcome.case.kind} [{outcome.case.command} on {outcome.case.base}] {failure}")
-            lines.append(f"     replay: {outcome.case.to_json()[:500]}")
+            lines.append(f"     replay: {outcome.case.to_json()}")
+            if outcome.notes:
+                lines.append(f"     mutation: {'; '.join(outcome.notes)[:300]}")
     return "\n".join(lines)
 
 
