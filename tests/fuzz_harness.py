@@ -117,6 +117,14 @@ class Outcome:
 # ---- the working folder of one case ---------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class Interrupt:
+    """A Ctrl-C sent after some seconds, or as soon as a watched path appears or changes."""
+
+    after: float | None = None
+    watch: Path | None = None
+
+
 @dataclasses.dataclass
 class Layout:
     """The folders of one case: the package, the outside sentinel, the --out folder, the input text."""
@@ -125,8 +133,8 @@ class Layout:
     breaks: bool | None = None
     """True when the mutation is known to make the package invalid (exit 0 is then a false valid)."""
     max_errors: int | None = None
-    interrupt_after: float | None = None
-    """Seconds after which the harness sends the command SIGINT (Ctrl-C), to test all-or-nothing edits."""
+    interrupt: Interrupt | None = None
+    """When the harness sends the command SIGINT (Ctrl-C), to test all-or-nothing edits."""
     """For one-defect mutations: how many error findings the validator may give."""
     notes: list[str] = dataclasses.field(default_factory=list)
     source_id: str = "none"
@@ -1327,11 +1335,28 @@ def _out_links(layout: Layout, p: Params) -> None:
 @mutation(
     "interrupted",
     "Ctrl-C at a drawn moment while add-source or publish runs: all or nothing, no temporary left behind.",
-    st.fixed_dictionaries({"after": st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0])}),
+    st.one_of(
+        st.fixed_dictionaries({"after": st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0])}),
+        # The moment a file is written: add-source is then validating its edit, publish building the next output.
+        st.fixed_dictionaries({"on": st.sampled_from(["sources", "descriptor", "archive-folder", "out", "database"])}),
+    ),
     commands=("add-source", "publish"),
 )
 def _interrupted(layout: Layout, p: Params) -> None:
-    layout.interrupt_after = float(p["after"])
+    if "after" in p:
+        layout.interrupt = Interrupt(after=float(p["after"]))
+        return
+    descriptor = layout.descriptor()
+    stem = f"{descriptor.get('name')}-{descriptor.get('version')}"
+    archive = Path(layout.archives()[0]["path"]).parent if layout.archives() else Path("data/archive")
+    watched = {
+        "sources": layout.package / layout.sources_path,
+        "descriptor": layout.package / "datapackage.json",
+        "archive-folder": layout.package / archive,
+        "out": layout.out / "metadata.json",
+        "database": layout.out / f"{stem}.sqlite",
+    }
+    layout.interrupt = Interrupt(watch=watched[p["on"]])
 
 
 # ---- running a case -------------------------------------------------------------------------------
@@ -1406,9 +1431,7 @@ def run_case(case: Case, keep: Path | None = None) -> Outcome:
         before = snapshot(root)
         size = input_size(layout)
         limit = TIME_BASE_SECONDS + TIME_PER_BYTE * size
-        exit_code, seconds, max_rss, output = _execute(
-            command_line(case, layout), layout.cwd, limit, layout.interrupt_after
-        )
+        exit_code, seconds, max_rss, output = _execute(command_line(case, layout), layout.cwd, limit, layout.interrupt)
         after = snapshot(root)
         failures = judge(case, layout, before, after, exit_code, seconds, max_rss, output, size, limit)
         return Outcome(case, exit_code, seconds, max_rss, size, tuple(failures), output[-4000:], tuple(layout.notes))
@@ -1450,8 +1473,25 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed path from the same one: size, mtime and, for a folder, its entries."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    entries = len(os.listdir(path)) if stat.S_ISDIR(info.st_mode) else 0
+    return (info.st_size, info.st_mtime_ns, entries)
+
+
+def _due(interrupt: Interrupt, start: float, watched: tuple[int, int, int] | None) -> bool:
+    """Whether the Ctrl-C is due: its time has come, or its watched path appeared or changed."""
+    if interrupt.after is not None:
+        return time.monotonic() - start > interrupt.after
+    return interrupt.watch is not None and _signature(interrupt.watch) != watched
+
+
 def _execute(
-    argv: list[str], cwd: Path, limit: float, interrupt_after: float | None = None
+    argv: list[str], cwd: Path, limit: float, interrupt: Interrupt | None = None
 ) -> tuple[int | None, float, int, str]:
     """Run a command with a time limit (and a Ctrl-C if asked): exit code (None if killed), seconds, RSS, output."""
     env = {
@@ -1469,6 +1509,7 @@ def _execute(
         "LC_ALL": "C.UTF-8",
     }
     with tempfile.TemporaryFile() as out:
+        watched = _signature(interrupt.watch) if interrupt is not None and interrupt.watch is not None else None
         start = time.monotonic()
         process = subprocess.Popen(
             argv,
@@ -1478,7 +1519,7 @@ def _execute(
             stderr=subprocess.STDOUT,
             start_new_session=True,
             # A shell starts background jobs with Ctrl-C ignored, and a child inherits that.
-            preexec_fn=_default_sigint if interrupt_after is not None else None,
+            preexec_fn=_default_sigint if interrupt is not None else None,
         )
         code: int | None = None
         max_rss = 0
@@ -1489,16 +1530,16 @@ def _execute(
                 max_rss = usage.ru_maxrss * 1024
                 process.returncode = code
                 break
-            if interrupt_after is not None and time.monotonic() - start > interrupt_after:
+            if interrupt is not None and _due(interrupt, start, watched):
                 os.killpg(process.pid, 2)  # SIGINT, as Ctrl-C sends it to the foreground group
-                interrupt_after = None
+                interrupt = None
             if time.monotonic() - start > limit:
                 os.killpg(process.pid, 9)
                 _, status, usage = os.wait4(process.pid, 0)
                 process.returncode = -9
                 max_rss = usage.ru_maxrss * 1024
                 break
-            time.sleep(0.05)
+            time.sleep(0.01 if interrupt is not None else 0.05)
         seconds = time.monotonic() - start
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
@@ -1538,7 +1579,7 @@ def judge(
     failures = []
     if exit_code is None:
         failures.append(f"timeout: killed after {seconds:.1f} s (limit {limit:.1f} s for {size} bytes)")
-    elif exit_code not in (0, 1, 2) and not (layout.interrupt_after is not None and exit_code in (130, -2)):
+    elif exit_code not in (0, 1, 2) and not (layout.interrupt is not None and exit_code in (130, -2)):
         first = next((line for line in output.splitlines() if "error" in line.lower()), output[-300:])
         failures.append(f"exit-code: {exit_code}: {first.strip()[:300]}")
     if "Traceback (most recent call last)" in output:
