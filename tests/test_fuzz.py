@@ -144,3 +144,13 @@ def test_a_huge_value_stays_short_in_the_case_and_whole_in_the_package(tmp_path:
     fuzz.apply_mutation(case, layout)
     text = (layout.package / "datapackage.json").read_text(encoding="utf-8")
     assert '"x-big": ' + "9" * 5000 + "\n" in text
+
+
+def test_ctrl_c_is_due_when_the_watched_file_appears(tmp_path: Path) -> None:
+    """The watched interrupt fires on the change itself, whatever the machine's speed."""
+    watched = tmp_path / "sources.csv"
+    interrupt = fuzz.Interrupt(watch=watched)
+    before = fuzz._signature(watched)
+    assert not fuzz._due(interrupt, 0.0, before)
+    watched.write_text("a\n")
+    assert fuzz._due(interrupt, 0.0, before)
