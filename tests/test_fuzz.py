@@ -15,7 +15,7 @@ import fuzz_harness as fuzz
 import pytest
 
 SHORT_CASES = 24
-"""Cases in the test command's budget: two or three per class, about 20 s of work on two cores."""
+"""Cases in the test command's budget: two per class, about 30 s of processor time in all."""
 
 
 def test_short_budget_keeps_every_promise() -> None:
