@@ -69,6 +69,8 @@ SHORT_BUDGET = frozenset(
         "descriptor-byte-flip",
         "dir-in-place",
         "fifo",
+        "rules-byte-flip",
+        "schema-byte-flip",
         "schema-constraint-type",
         "symlink-in",
         "symlink-out",
