@@ -62,12 +62,19 @@ CASCADE_LIMIT = 10  # errors one renamed key may give: one per referencing table
 SHORT_BUDGET = frozenset(
     {
         "archive-byte-flip",
-        "csv-byte-flip",
+        "cell-hostile-text",
         "csv-cut-row",
+        "csv-duplicate-row",
+        "deep-nesting",
+        "descriptor-byte-flip",
         "dir-in-place",
         "fifo",
+        "rules-byte-flip",
+        "schema-byte-flip",
+        "schema-constraint-type",
         "symlink-in",
         "symlink-out",
+        "x-claims-json-type",
     }
 )
 
@@ -112,6 +119,14 @@ class Outcome:
 # ---- the working folder of one case ---------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class Interrupt:
+    """A Ctrl-C sent after some seconds, or as soon as a watched path appears or changes."""
+
+    after: float | None = None
+    watch: Path | None = None
+
+
 @dataclasses.dataclass
 class Layout:
     """The folders of one case: the package, the outside sentinel, the --out folder, the input text."""
@@ -120,6 +135,8 @@ class Layout:
     breaks: bool | None = None
     """True when the mutation is known to make the package invalid (exit 0 is then a false valid)."""
     max_errors: int | None = None
+    interrupt: Interrupt | None = None
+    """When the harness sends the command SIGINT (Ctrl-C), to test all-or-nothing edits."""
     """For one-defect mutations: how many error findings the validator may give."""
     notes: list[str] = dataclasses.field(default_factory=list)
     source_id: str = "none"
@@ -281,6 +298,8 @@ def mutation(
 
 INDEX = st.integers(min_value=0, max_value=10_000)
 BIG_DIGITS = "9" * 5000
+BIG = "@9x5000@"
+"""Stands for BIG_DIGITS in drawn parameters, so that a case stays short enough to print and replay."""
 
 
 def _raw_descriptor(layout: Layout, edit: Callable[[dict[str, Any]], None], raw: Mapping[str, str]) -> None:
@@ -440,7 +459,12 @@ def _resource_name(layout: Layout, p: Params) -> None:
     descriptor = layout.descriptor()
     tables = [r for r in descriptor["resources"] if isinstance(r.get("schema"), str)]
     resource = dict(pick(tables, p["table"]))
+    # A copy of the table under a new path, so that the only defect is the name.
+    copy = str(Path(resource["path"]).with_name("extra-" + Path(resource["path"]).name))
+    shutil.copyfile(layout.package / resource["path"], layout.package / copy)
+    resource["path"] = copy
     resource["name"] = resource["name"].upper() if p["value"] == "@UPPER@" else p["value"]
+    layout.notes.append(f"resource {resource['name'][:40]!r} for {copy}")
     descriptor["resources"].append(resource)
     layout.write_descriptor(descriptor)
 
@@ -482,7 +506,7 @@ def _duplicate_key(layout: Layout, p: Params) -> None:
     (layout.package / "datapackage.json").write_text(text[:at] + "\n  " + duplicate + text[at:], encoding="utf-8")
 
 
-BIG_NUMBERS = [BIG_DIGITS, "-" + BIG_DIGITS, "1e309", "-1e309", "1" + "0" * 400 + ".5", "1e-400"]
+BIG_NUMBERS = [BIG, "-" + BIG, "1e309", "-1e309", "1" + "0" * 400 + ".5", "1e-400"]
 
 
 @mutation(
@@ -912,7 +936,7 @@ def _is_number(value: str) -> bool:
     st.fixed_dictionaries(
         {
             "cell": INDEX,
-            "value": st.sampled_from(["1e309", "-1e309", BIG_DIGITS, "NaN", "Infinity", "-inf", "1e-400", "1" * 25]),
+            "value": st.sampled_from(["1e309", "-1e309", BIG, "NaN", "Infinity", "-inf", "1e-400", "1" * 25]),
         }
     ),
 )
@@ -960,9 +984,7 @@ def _cell_date(layout: Layout, p: Params) -> None:
     st.fixed_dictionaries(
         {
             "cell": INDEX,
-            "value": st.sampled_from(
-                ["P" + "9" * 30 + "Y", "P" + BIG_DIGITS + "M", "P1e309Y", "PT99999999999999999999S"]
-            ),
+            "value": st.sampled_from(["P" + "9" * 30 + "Y", "P" + BIG + "M", "P1e309Y", "PT99999999999999999999S"]),
         }
     ),
     bases=("real",),
@@ -1312,6 +1334,34 @@ def _out_links(layout: Layout, p: Params) -> None:
     (layout.out / name).symlink_to(layout.outside / "victim.txt")
 
 
+@mutation(
+    "interrupted",
+    "Ctrl-C at a drawn moment while add-source or publish runs: all or nothing, no temporary left behind.",
+    # The moment a file is written (add-source is then judging its own edit, publish building its next
+    # output) interrupts the same step on any machine; a delay lands anywhere.
+    st.sampled_from(
+        [{"on": on} for on in ("sources", "descriptor", "archive-folder", "out", "database")]
+        + [{"after": after} for after in (1.0, 2.0, 4.0, 6.0, 8.0)]
+    ),
+    commands=("add-source", "publish"),
+)
+def _interrupted(layout: Layout, p: Params) -> None:
+    if "after" in p:
+        layout.interrupt = Interrupt(after=float(p["after"]))
+        return
+    descriptor = layout.descriptor()
+    stem = f"{descriptor.get('name')}-{descriptor.get('version')}"
+    archive = Path(layout.archives()[0]["path"]).parent if layout.archives() else Path("data/archive")
+    watched = {
+        "sources": layout.package / layout.sources_path,
+        "descriptor": layout.package / "datapackage.json",
+        "archive-folder": layout.package / archive,
+        "out": layout.out / "metadata.json",
+        "database": layout.out / f"{stem}.sqlite",
+    }
+    layout.interrupt = Interrupt(watch=watched[p["on"]])
+
+
 # ---- running a case -------------------------------------------------------------------------------
 
 Snapshot = dict[str, tuple[Any, ...]]
@@ -1379,18 +1429,24 @@ def run_case(case: Case, keep: Path | None = None) -> Outcome:
         layout.sources_path, source_ids = _sources(layout)
         layout.source_id = source_ids[0] if source_ids else "none"
         layout.breaks = kind.breaks
-        kind.apply(layout, dict(case.params))
+        apply_mutation(case, layout)
         _remember_formats(layout)
         before = snapshot(root)
         size = input_size(layout)
         limit = TIME_BASE_SECONDS + TIME_PER_BYTE * size
-        exit_code, seconds, max_rss, output = _execute(command_line(case, layout), layout.cwd, limit)
+        exit_code, seconds, max_rss, output = _execute(command_line(case, layout), layout.cwd, limit, layout.interrupt)
         after = snapshot(root)
         failures = judge(case, layout, before, after, exit_code, seconds, max_rss, output, size, limit)
         return Outcome(case, exit_code, seconds, max_rss, size, tuple(failures), output[-4000:], tuple(layout.notes))
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def apply_mutation(case: Case, layout: Layout) -> None:
+    """Apply the case's mutation to its prepared layout, with BIG expanded in its parameters."""
+    params = {k: v.replace(BIG, BIG_DIGITS) if isinstance(v, str) else v for k, v in case.params.items()}
+    CLASSES[case.kind].apply(layout, params)
 
 
 def _sources(layout: Layout) -> tuple[str, list[str]]:
@@ -1413,8 +1469,34 @@ def _remember_formats(layout: Layout) -> None:
         layout.original_sources = table.read_bytes()
 
 
-def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, float, int, str]:
-    """Run a command with a time limit: exit code (None if killed), seconds, peak RSS in bytes, output."""
+def _default_sigint() -> None:
+    """In the child, before it runs Python: Ctrl-C raises KeyboardInterrupt again."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed path from the same one: size, mtime and, for a folder, its entries."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    entries = len(os.listdir(path)) if stat.S_ISDIR(info.st_mode) else 0
+    return (info.st_size, info.st_mtime_ns, entries)
+
+
+def _due(interrupt: Interrupt, start: float, watched: tuple[int, int, int] | None) -> bool:
+    """Whether the Ctrl-C is due: its time has come, or its watched path appeared or changed."""
+    if interrupt.after is not None:
+        return time.monotonic() - start > interrupt.after
+    return interrupt.watch is not None and _signature(interrupt.watch) != watched
+
+
+def _execute(
+    argv: list[str], cwd: Path, limit: float, interrupt: Interrupt | None = None
+) -> tuple[int | None, float, int, str]:
+    """Run a command with a time limit (and a Ctrl-C if asked): exit code (None if killed), seconds, RSS, output."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),
@@ -1430,8 +1512,18 @@ def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, floa
         "LC_ALL": "C.UTF-8",
     }
     with tempfile.TemporaryFile() as out:
+        watched = _signature(interrupt.watch) if interrupt is not None and interrupt.watch is not None else None
         start = time.monotonic()
-        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            # A shell starts background jobs with Ctrl-C ignored, and a child inherits that.
+            preexec_fn=_default_sigint if interrupt is not None else None,
+        )
         code: int | None = None
         max_rss = 0
         while True:
@@ -1441,13 +1533,16 @@ def _execute(argv: list[str], cwd: Path, limit: float) -> tuple[int | None, floa
                 max_rss = usage.ru_maxrss * 1024
                 process.returncode = code
                 break
+            if interrupt is not None and _due(interrupt, start, watched):
+                os.killpg(process.pid, 2)  # SIGINT, as Ctrl-C sends it to the foreground group
+                interrupt = None
             if time.monotonic() - start > limit:
                 os.killpg(process.pid, 9)
                 _, status, usage = os.wait4(process.pid, 0)
                 process.returncode = -9
                 max_rss = usage.ru_maxrss * 1024
                 break
-            time.sleep(0.05)
+            time.sleep(0.01 if interrupt is not None else 0.05)
         seconds = time.monotonic() - start
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
@@ -1487,7 +1582,7 @@ def judge(
     failures = []
     if exit_code is None:
         failures.append(f"timeout: killed after {seconds:.1f} s (limit {limit:.1f} s for {size} bytes)")
-    elif exit_code not in (0, 1, 2):
+    elif exit_code not in (0, 1, 2) and not (layout.interrupt is not None and exit_code in (130, -2)):
         first = next((line for line in output.splitlines() if "error" in line.lower()), output[-300:])
         failures.append(f"exit-code: {exit_code}: {first.strip()[:300]}")
     if "Traceback (most recent call last)" in output:
@@ -1679,7 +1774,9 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     for outcome in outcomes:
         for failure in outcome.failures:
             lines.append(f"FAIL {outcome.case.kind} [{outcome.case.command} on {outcome.case.base}] {failure}")
-            lines.append(f"     replay: {outcome.case.to_json()[:500]}")
+            lines.append(f"     replay: {outcome.case.to_json()}")
+            if outcome.notes:
+                lines.append(f"     mutation: {'; '.join(outcome.notes)[:300]}")
     return "\n".join(lines)
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import fuzz_harness as fuzz
 import pytest
 
-SHORT_CASES = 16
-"""Cases in the test command's budget: two or three per class, about 20 s of work on two cores."""
+SHORT_CASES = 28
+"""Cases in the test command's budget: two per class, about 30 s of processor time in all."""
 
 
 def test_short_budget_keeps_every_promise() -> None:
@@ -41,7 +41,7 @@ def test_every_class_draws_runnable_cases(tmp_path: Path) -> None:
             root = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}"
             root.mkdir()
             layout = fuzz.prepare(case, root)
-            fuzz.CLASSES[name].apply(layout, dict(case.params))
+            fuzz.apply_mutation(case, layout)
             assert fuzz.command_line(case, layout)[0] == sys.executable
 
 
@@ -134,3 +134,23 @@ def test_judge_wants_a_refused_add_source_to_change_nothing(tmp_path: Path, refu
     before = fuzz.snapshot(layout.root)
     (layout.package / "data" / "archive" / "001_new.txt").write_bytes(b"left behind")
     assert [f.split(":")[0] for f in _judge(case, layout, before, refused, "")] == ["write-outside"]
+
+
+def test_a_huge_value_stays_short_in_the_case_and_whole_in_the_package(tmp_path: Path) -> None:
+    """A 5,000-digit number is drawn as a short marker, so its case prints and replays, and lands whole."""
+    case = fuzz.Case("descriptor-big-number", "example", "validate", {"where": "top", "token": fuzz.BIG})
+    assert len(case.to_json()) < 200
+    layout = fuzz.prepare(case, tmp_path / "case")
+    fuzz.apply_mutation(case, layout)
+    text = (layout.package / "datapackage.json").read_text(encoding="utf-8")
+    assert '"x-big": ' + "9" * 5000 + "\n" in text
+
+
+def test_ctrl_c_is_due_when_the_watched_file_appears(tmp_path: Path) -> None:
+    """The watched interrupt fires on the change itself, whatever the machine's speed."""
+    watched = tmp_path / "sources.csv"
+    interrupt = fuzz.Interrupt(watch=watched)
+    before = fuzz._signature(watched)
+    assert not fuzz._due(interrupt, 0.0, before)
+    watched.write_text("a\n")
+    assert fuzz._due(interrupt, 0.0, before)
