@@ -243,7 +243,7 @@ def build(rows: int, seed: int) -> tuple[Tables, list[Source]]:
         clauses = group_clauses(name, phrase, values[metric_index], rng)[: rows - written]
         line = source.add("; ".join(c[4] for c in clauses) + ".")
         for slot, (qualifier, number, text, unit, clause) in enumerate(clauses):
-            position = "headline" if qualifier == "rounded" else "body"
+            position = "body"  # every figure line follows the title: body, as the layout declares
             tables.append(
                 "outcomes",
                 [
@@ -276,6 +276,7 @@ def operation_row(index: int, operation_id: str, name: str) -> list[Any]:
         operation_id,
         f"Operation {name}",
         f"series-{series:05d}",
+        "",
         "National Police Chiefs’ Council",
         "",
         "England and Wales",
@@ -307,6 +308,7 @@ def people_and_cases(source: Source, tables: Tables, rng: random.Random) -> None
                 name,
                 rank,
                 "lead for online child protection",
+                "",
                 "",
                 "police",
                 line,
@@ -361,6 +363,8 @@ def people_and_cases(source: Source, tables: Tables, rng: random.Random) -> None
                 "",
                 "",
                 "not_stated",
+                "",
+                "",
                 "",
             ],
         )
@@ -509,6 +513,10 @@ def generate(out: Path, rows: int, defects: int = 0, seed: int = 0) -> list[dict
     tables, sources = build(rows, seed)
     archives = {s.archive_path: s.data() for s in sources}
     tables.rows["sources"] = [source_row(s, archives[s.archive_path]) for s in sources]
+    # Each text: its title line a headline, the rest body (every figure is printed there).
+    tables.rows["layout"] = [
+        row for s in sources for row in ([s.source_id, 1, 1, "headline", ""], [s.source_id, 2, 1, "body", ""])
+    ]
     manifest = inject(tables, sources, defects, random.Random(seed + 1)) if defects else []
     if out.exists():
         refuse_foreign(out)
@@ -527,6 +535,7 @@ def generate(out: Path, rows: int, defects: int = 0, seed: int = 0) -> list[dict
         "discrepancies",
         "discrepancy_outcomes",
         "exclusions",
+        "layout",
         "corrections",
     ):
         write_csv(out / "data" / f"{name}.csv", schema_header(name), tables.rows.get(name, []))

@@ -13,9 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 from validate.coverage import Accounted, SourceCoverage, source_coverage
+from validate.layout import layouts
 from validate.loading import load_package
 from validate.model import Package
 from validate.options import Options
+from validate.printed import sentence_number
 
 
 class Unknown(Exception):
@@ -121,6 +123,9 @@ def draft_rows(package: Package, found: SourceCoverage) -> str:
     if table is None:
         raise Unknown(f"the {claims.resource!r} resource could not be read")
     place = next((c for c in package.declarations.coverage if c.resource == claims.resource), None)
+    # The position is looked up in the source's declared layout, not left to be typed in.
+    positioned = next((p for p in package.declarations.positions if p.resource == claims.resource), None)
+    layout = (layouts(package) or {}).get(found.source_id) if positioned else None
     pairs = plain_qualifiers(package)
     texts = package.files[found.archive].decode("utf-8").split("\n")
     out = io.StringIO()
@@ -143,6 +148,9 @@ def draft_rows(package: Package, found: SourceCoverage) -> str:
             row[claims.qualifier] = read[0]
             if claims.qualifier_words:
                 row[claims.qualifier_words] = read[1]
+        if positioned is not None and layout is not None:
+            declared = layout.position_at(number.line, sentence_number(number.printed_line, number.start))
+            row[positioned.position] = declared or ""
         if place is not None:
             row[place.line] = str(number.line)
             if place.quote:

@@ -112,7 +112,8 @@ def test_markdown_and_text_end_with_a_verdict() -> None:
     for format_ in ("text", "markdown"):
         result = CliRunner().invoke(main, [str(ROOT), "--format", format_])
         assert result.exit_code == 0
-        assert "valid: 0 errors, 0 warnings, 3 infos" in result.output
+        # One info per register entry: the count follows the data, not this test.
+        assert re.search(r"valid: 0 errors, 0 warnings, \d+ infos", result.output)
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:

@@ -303,9 +303,10 @@ def constraint_violation(d: Path) -> set[Located]:
     schema = json.loads(path.read_text(encoding="utf-8"))
     next(f for f in schema["fields"] if f["name"] == "label")["constraints"]["maxLength"] = 15
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    return {
-        ("constraint-violation", QUALIFIERS, line_of(d, "qualifiers", q), "label") for q in ("more_than", "rounded")
-    }
+    # Every label longer than 15 characters, read from the table, not named here.
+    too_long = [row[0] for row in read_rows(d / QUALIFIERS)[1:] if len(row[1]) > 15]
+    assert "more_than" in too_long  # 'More than / over'
+    return {("constraint-violation", QUALIFIERS, line_of(d, "qualifiers", q), "label") for q in too_long}
 
 
 # ---- provenance ------------------------------------------------------------------------------
@@ -358,6 +359,10 @@ def number_not_covered(d: Path) -> set[Located]:
 def exclusion_stale(d: Path) -> set[Located]:
     line = edit(d, "exclusions", "ukwide-l34-two-pronged", "line", "36")
     return {("exclusion-stale", EXCLUSIONS, line, "words"), ("number-not-covered", ARCHIVE_003, 34, None)}
+
+
+def position_mismatch(d: Path) -> set[Located]:
+    return {("position-mismatch", OUTCOMES, edit(d, "outcomes", "ukwide-l3-arrests", "position", "body"), "position")}
 
 
 # ---- consistency -----------------------------------------------------------------------------
@@ -513,6 +518,7 @@ CASES_BY_CODE = [
     Case("number-not-covered", number_not_covered),
     # The excluded number, no longer excused at its line, is uncovered too: the pair says both ends.
     Case("exclusion-stale", exclusion_stale, also={"number-not-covered"}),
+    Case("position-mismatch", position_mismatch),
     Case("figures-disagree", figures_disagree),
     Case("discrepancy-stale", discrepancy_stale),
     Case("subset-exceeds-total", subset_exceeds_total),

@@ -77,6 +77,10 @@ def test_a_quantity_word_is_read_as_one_number(text: str, expected: list[tuple[s
         ("a 2mm gap", [("2", 2)]),  # 'mm' is no scale
         ("at 5mph", [("5", 5)]),
         ("the dozenth time", []),
+        ("the two halves of the match", [("two", 2)]),  # 'halves' is no multiplier
+        ("a triple jump", []),  # 'triple' is no multiplier; 'tripled' is
+        ("at Twickenham", []),  # 'twice' only as a word
+        ("a doubles match", []),
     ],
 )
 def test_a_look_alike_word_is_not_read_as_a_quantity(text: str, expected: list[tuple[str, float]]) -> None:

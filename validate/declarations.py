@@ -172,6 +172,29 @@ class Exclusions:
 
 
 @dataclass(frozen=True)
+class LayoutStarts:
+    """Each source's layout: the line (and sentence) where each part starts, and what the part is."""
+
+    resource: str
+    source: str
+    line: str
+    position: str
+    sentence: str | None = None
+    """Integer field: the sentence of the line the part starts at (empty: the first)."""
+
+
+@dataclass(frozen=True)
+class Positioned:
+    """A resource whose position field must be what its source's layout declares at its line."""
+
+    resource: str
+    position: str
+    line: str
+    source: str
+    quote: str | None = None
+
+
+@dataclass(frozen=True)
 class Declarations:
     """Everything a package declares in ``x-claims``; None or empty where it declares nothing."""
 
@@ -190,6 +213,9 @@ class Declarations:
     coverage: tuple[Covered, ...] = ()
     """Where printed numbers are figures: with it, every number printed in a source must be one."""
     exclusions: Exclusions | None = None
+    layout: LayoutStarts | None = None
+    """Each source's layout: with it and positions, every figure's position is checked."""
+    positions: tuple[Positioned, ...] = ()
     rules: str | None = None
     """Path of the rules file (subsets, case limits, breakdowns)."""
     units_per_year: dict[str, float] = field(default_factory=dict)
@@ -201,11 +227,11 @@ class Declarations:
         """Every (where, resource, field) the declarations name; field None for a whole resource."""
         for name in self.required:
             yield (PROPERTY, "required"), name, None
-        for section in ("sources", "claims", "metrics", "qualifiers", "periods", "events", "exclusions"):
+        for section in ("sources", "claims", "metrics", "qualifiers", "periods", "events", "exclusions", "layout"):
             record = getattr(self, section)
             if record is not None:
                 yield from _fields_of(record, (PROPERTY, section))
-        for section in ("quotes", "figures", "people", "coverage"):
+        for section in ("quotes", "figures", "people", "coverage", "positions"):
             for index, record in enumerate(getattr(self, section)):
                 yield from _fields_of(record, (PROPERTY, section, index))
         if self.register is not None:
@@ -237,8 +263,15 @@ RECORD_SECTIONS: dict[str, type] = {
     "periods": Periods,
     "events": Events,
     "exclusions": Exclusions,
+    "layout": LayoutStarts,
 }
-LIST_SECTIONS: dict[str, type] = {"quotes": Quoted, "figures": Figured, "people": People, "coverage": Covered}
+LIST_SECTIONS: dict[str, type] = {
+    "quotes": Quoted,
+    "figures": Figured,
+    "people": People,
+    "coverage": Covered,
+    "positions": Positioned,
+}
 
 
 def _record(kind: type, value: object, where: JsonPath, problems: list[tuple[JsonPath, str]]) -> Any:

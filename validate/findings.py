@@ -358,6 +358,13 @@ CODES: dict[str, Code] = _codes(
         "An exclusion excuses nothing: its words are not printed at its line, or hold no number",
         "Correct the line or the words to what the archived text prints, or delete the row.",
     ),
+    Code(
+        "position-mismatch",
+        "error",
+        "provenance",
+        "A figure's position is not what its source's layout declares at its line and sentence",
+        "Give the row the position the layout declares there, or correct the layout to the text.",
+    ),
     # consistency
     Code(
         "figures-disagree",

@@ -53,6 +53,16 @@ def sentence_at(line: str, start: int, end: int) -> str:
     return line[first:last].strip()
 
 
+def sentence_number(line: str, start: int) -> int:
+    """Which sentence of the line (first = 1) the offset start falls in, as sentence_at cuts them."""
+    number = 1
+    for boundary in _SENTENCE_END.finditer(line):
+        if boundary.end() > start:
+            break
+        number += 1
+    return number
+
+
 def scan_line(text: str, line: int) -> list[PrintedNumber]:
     """Every number printed in one line of text (without its line break)."""
     return [PrintedNumber(line, start, end, text[start:end], value, text) for start, end, value in number_spans(text)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from validate import bulk, retrieval
-from validate.checks import consistency, coverage, provenance, structure, types
+from validate.checks import consistency, coverage, positions, provenance, scope, structure, types
 from validate.declarations import PROPERTY, Declarations, Register
 from validate.findings import Finding, finding
 from validate.loading import load_package
@@ -48,6 +48,7 @@ CHECKS: tuple[Step, ...] = (
     Step("provenance", provenance.check_figures, ("figures",)),
     Step("provenance", provenance.check_people, ("people", "sources")),
     Step("provenance", coverage.check_coverage, ("coverage", "sources"), ("exclusions",), weight=2),
+    Step("provenance", positions.check_positions, ("layout", "positions"), ("sources",)),
     Step("consistency", consistency.check_rules_file, ("rules",), ("metrics",)),
     Step("consistency", consistency.check_qualifiers, ("claims",), ("qualifiers",)),
     Step("consistency", consistency.check_agreement, ("claims",), ("metrics", "register")),
@@ -56,6 +57,7 @@ CHECKS: tuple[Step, ...] = (
     Step("consistency", consistency.check_breakdowns, ("claims", "rules"), ("metrics",)),
     Step("consistency", consistency.check_periods, ("periods",), ("claims", "sources", "register")),
     Step("consistency", consistency.check_case_dates, ("events",), ("sources",)),
+    Step("consistency", scope.check_unjudged_entries, ("register",)),
 )
 
 
