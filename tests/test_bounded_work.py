@@ -1,0 +1,69 @@
+"""Work bounded by the input's size, and one defect, one finding: a figure stated by many rows
+is judged by its group's extremes, and a finding names a few rows and a count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import edit, line_of, located, read_rows, run, write_rows
+
+OUTCOMES = "data/outcomes.csv"
+
+
+def copy_rows(directory: Path, table: str, key: str, copies: int) -> list[int]:
+    """Append copies of the row whose first column is key, each with its own id; their lines."""
+    path = directory / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    original = next(row for row in rows[1:] if row[0] == key)
+    rows += [[f"{key}-copy-{n}", *original[1:]] for n in range(copies)]
+    write_rows(path, rows)
+    return list(range(len(rows) - copies + 1, len(rows) + 1))
+
+
+def test_a_figure_copied_many_times_is_one_finding_naming_three_and_a_count(package: Path) -> None:
+    # 1,665 exact, copied 50 times without a register entry: each copy contradicts the
+    # headline's 1,600 (rounded to the hundred: 1,550 to 1,649) and nothing else.
+    lines = copy_rows(package, "outcomes", "metro-l4-arrests", 50)
+    headline = line_of(package, "outcomes", "metro-l1-arrests")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("figures-disagree", OUTCOMES, headline, "number")}
+    message = next(f["message"] for f in report["findings"] if f["code"] == "figures-disagree")
+    assert message == (
+        "metro-l1-arrests says [1,550, 1,649] for arrests of ucol-2022-23, but "
+        f"metro-l4-arrests-copy-0 (line {lines[0]}) says [1,665, 1,665]; "
+        f"metro-l4-arrests-copy-1 (line {lines[1]}) says [1,665, 1,665]; "
+        f"metro-l4-arrests-copy-2 (line {lines[2]}) says [1,665, 1,665], and 47 more figures; "
+        "they cannot all be true and no register entry lists them"
+    )
+
+
+def test_the_figures_named_first_are_the_furthest_out(package: Path) -> None:
+    # "several hundred" read as exactly 100 contradicts 660 twice (560 away) and the two
+    # headline 600s (550 to 649: 450 away); the four agree with each other only by the register.
+    line = edit(package, "outcomes", "ukwide-l12-arrests", "qualifier", "exact")
+    edit(package, "outcomes", "ukwide-l12-arrests", "qualifier_text", "")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("figures-disagree", OUTCOMES, line, "number")}
+    message = next(f["message"] for f in report["findings"] if f["code"] == "figures-disagree")
+    l3, l8, l5 = (line_of(package, "outcomes", f"ukwide-l{n}-arrests") for n in (3, 8, 5))
+    assert message == (
+        "ukwide-l12-arrests says [100, 100] for arrests of nca-uk-wide-six-month, but "
+        f"ukwide-l3-arrests (line {l3}) says [660, 660]; ukwide-l8-arrests (line {l8}) says [660, 660]; "
+        f"ukwide-l5-arrests (line {l5}) says [550, 649], and 1 more figure; "
+        "they cannot all be true and no register entry lists them"
+    )
+
+
+def test_copies_of_a_registered_figure_keep_its_entry_live_and_are_not_excused(package: Path) -> None:
+    # The 600 headline copied: its entry still lists two figures that disagree (acknowledged),
+    # and the copies, which no entry lists, contradict the two 660s it lists.
+    copy_rows(package, "outcomes", "ukwide-l5-arrests", 5)
+    code, report = run(package)
+    assert code == 1
+    l3, l8 = (line_of(package, "outcomes", f"ukwide-l{n}-arrests") for n in (3, 8))
+    # Each 660 contradicts the five copies; the later row is blamed on a tie.
+    assert located(report) == {("figures-disagree", OUTCOMES, max(l3, l8), "number")}
+    acknowledged = {f["message"].split(":")[0] for f in report["findings"] if f["code"] == "discrepancy-acknowledged"}
+    assert "arrests-nca-uk-wide-600-vs-660" in acknowledged
