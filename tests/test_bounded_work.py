@@ -67,3 +67,31 @@ def test_copies_of_a_registered_figure_keep_its_entry_live_and_are_not_excused(p
     assert located(report) == {("figures-disagree", OUTCOMES, max(l3, l8), "number")}
     acknowledged = {f["message"].split(":")[0] for f in report["findings"] if f["code"] == "discrepancy-acknowledged"}
     assert "arrests-nca-uk-wide-600-vs-660" in acknowledged
+
+
+def test_a_renamed_source_is_one_foreign_key_finding_and_its_numbers_are_not_uncovered(package: Path) -> None:
+    import json
+
+    sources = read_rows(package / "data" / "sources.csv")
+    renamed = sources[1][0]
+    edit(package, "sources", renamed, "source_id", renamed + "-renamed")
+    # The finding is at the first row citing the old id, in the descriptor's order of resources.
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    citing: list[tuple[str, int]] = []
+    for resource in descriptor["resources"]:
+        path = resource.get("path", "")
+        if not path.endswith(".csv") or resource["name"] == "sources":
+            continue
+        rows = read_rows(package / path)
+        if "source_id" in rows[0]:
+            column = rows[0].index("source_id")
+            citing += [(path, line) for line, row in enumerate(rows[1:], start=2) if row[column] == renamed]
+    assert len(citing) > 6
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("foreign-key", citing[0][0], citing[0][1], "source_id")}
+    message = next(f["message"] for f in report["findings"] if f["code"] == "foreign-key")
+    named = ", ".join(f"{path} line {line}" for path, line in citing[1:6])
+    assert message == (
+        f"({renamed}) is not a source_id of sources; also cited at {named} and {len(citing) - 6} more rows"
+    )

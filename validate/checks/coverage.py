@@ -15,6 +15,27 @@ def _clip(text: str, size: int = 160) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def _refused(pkg: Package) -> tuple[set[str], set[str]]:
+    """Sources no covering or excluding row cites, and the source ids rows cite that are no
+    source, when there are any: the rows a foreign key refused may be meant for those sources,
+    so their numbers are not reported a second time as uncovered."""
+    declared = pkg.declarations.sources
+    sources = pkg.table(declared.resource) if declared else None
+    if declared is None or sources is None or declared.id not in sources.frame.columns:
+        return set(), set()
+    known = {v for v in sources.frame[declared.id].tolist() if isinstance(v, str)}
+    citing = [(c.resource, c.source) for c in pkg.declarations.coverage]
+    if pkg.declarations.exclusions is not None:
+        citing.append((pkg.declarations.exclusions.resource, pkg.declarations.exclusions.source))
+    cited: set[str] = set()
+    for resource, field_ in citing:
+        table = pkg.table(resource)
+        if table is not None and field_ in table.frame.columns:
+            cited.update(v for v in table.frame[field_].tolist() if isinstance(v, str))
+    unknown = cited - known
+    return (known - cited, unknown) if unknown else (set(), set())
+
+
 def check_coverage(pkg: Package) -> Iterator[Finding]:
     """Every printed number is accounted for, and every exclusion still excuses a number at its line."""
     # The exact ledger's findings, with the lines proven covered in bulk left out; a small
@@ -25,7 +46,18 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
     # A row whose value is printed on none of its lines is reported by provenance; the number it
     # was meant to be is not reported a second time.
     astray = {(u.source_id, line) for u in ledger.unmatched for line in u.lines}
+    uncited, unknown = _refused(pkg)
     for source in ledger.sources.values():
+        if source.source_id in uncited and source.uncovered():
+            yield finding(
+                "check-skipped",
+                source.archive,
+                None,
+                None,
+                f"the numbers printed in {source.source_id} are not judged: no row cites it, and rows cite "
+                f"{', '.join(sorted(unknown)[:3])}, which is not a source (foreign-key); they may be meant for it",
+            )
+            continue
         for accounted in source.uncovered():
             number = accounted.number
             if (source.source_id, number.line) in astray:
