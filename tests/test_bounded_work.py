@@ -95,3 +95,20 @@ def test_a_renamed_source_is_one_foreign_key_finding_and_its_numbers_are_not_unc
     assert message == (
         f"({renamed}) is not a source_id of sources; also cited at {named} and {len(citing) - 6} more rows"
     )
+
+
+def test_a_numbers_sentence_is_found_from_its_lines_sentence_ends_found_once() -> None:
+    # The coverage finding's sentence, from sentence ends found once per line, is the one
+    # sentence_at finds by reading the line again for each number.
+    import random
+
+    from validate.checks.coverage import _Sentences
+    from validate.printed import scan_line, sentence_at
+
+    pieces = ["He said 5. ", "Then 6 more! ", "“Over 7.” ", "And (8) ", "so 9? ", "x10. Y 11 ", "Mr. 12 13. "]
+    chooser = random.Random(1)
+    for _ in range(500):
+        line = "".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 8)))
+        sentences = _Sentences()
+        for number in scan_line(line, 1):
+            assert sentences.of("s", number) == sentence_at(line, number.start, number.end)

@@ -9,6 +9,30 @@ from validate.coverage import coverage
 from validate.findings import Finding, finding
 from validate.gaps import gaps
 from validate.model import Package
+from validate.printed import _SENTENCE_END, PrintedNumber
+
+
+class _Sentences:
+    """Each number's sentence, from its line's sentence ends found once per line: finding them
+    again for every number made a long line of numbers quadratic (validate.printed.sentence_at)."""
+
+    def __init__(self) -> None:
+        self.ends: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+
+    def of(self, source_id: str, number: PrintedNumber) -> str:
+        """The sentence of the number's line that holds it, stripped, as sentence_at gives it."""
+        import bisect
+
+        key = (source_id, number.line)
+        if key not in self.ends:
+            found = list(_SENTENCE_END.finditer(number.printed_line))
+            self.ends[key] = ([m.start() for m in found], [m.end() for m in found])
+        starts, ends = self.ends[key]
+        before = bisect.bisect_right(ends, number.start)
+        after = bisect.bisect_left(starts, number.end)
+        first = ends[before - 1] if before else 0
+        last = starts[after] if after < len(starts) else len(number.printed_line)
+        return number.printed_line[first:last].strip()
 
 
 def _clip(text: str, size: int = 160) -> str:
@@ -47,6 +71,7 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
     # was meant to be is not reported a second time.
     astray = {(u.source_id, line) for u in ledger.unmatched for line in u.lines}
     uncited, unknown = _refused(pkg)
+    sentences = _Sentences()
     for source in ledger.sources.values():
         if source.source_id in uncited and source.uncovered():
             yield finding(
@@ -68,7 +93,7 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
                 number.line,
                 None,
                 f"{number.words!r} ({number.value:g}) is printed in {source.source_id} but is no row's figure "
-                f"at this line and no exclusion lists it: {_clip(number.sentence)!r}",
+                f"at this line and no exclusion lists it: {_clip(sentences.of(source.source_id, number))!r}",
             )
     for stale in ledger.stale:
         yield finding(
