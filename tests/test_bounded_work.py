@@ -112,3 +112,59 @@ def test_a_numbers_sentence_is_found_from_its_lines_sentence_ends_found_once() -
         sentences = _Sentences()
         for number in scan_line(line, 1):
             assert sentences.of("s", number) == sentence_at(line, number.start, number.end)
+
+
+def _entry_claims(package: Path, kind: str) -> tuple[str, list[str]]:
+    """The first register entry of a kind, and the claims the link table lists for it."""
+    entries = read_rows(package / "data" / "discrepancies.csv")
+    entry = next(row for row in entries[1:] if row[1] == kind)
+    links = read_rows(package / "data" / "discrepancy_outcomes.csv")
+    return entry[0], [row[1] for row in links[1:] if row[0] == entry[0]]
+
+
+def test_a_refused_number_never_makes_its_register_entry_stale(package: Path) -> None:
+    _, claims = _entry_claims(package, "figures")
+    lines = {edit(package, "outcomes", claim, "number", "NaN") for claim in claims}
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("type-error", OUTCOMES, line, "number") for line in lines}
+
+
+def test_cut_rows_never_make_their_register_entry_stale_nor_leave_numbers_uncovered(package: Path) -> None:
+    _, claims = _entry_claims(package, "figures")
+    path = package / "data" / "outcomes.csv"
+    rows = read_rows(path)
+    lines = {line for line, row in enumerate(rows[1:], start=2) if row[0] in claims}
+    for row in rows[1:]:
+        if row[0] in claims:
+            del row[5:]  # the row ends after its number: the reader refuses it whole
+    write_rows(path, rows)
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("ragged-row", OUTCOMES, line, None) for line in lines}
+
+
+def test_an_impossible_period_date_never_makes_a_periods_entry_stale(package: Path) -> None:
+    entries = read_rows(package / "data" / "discrepancies.csv")
+    entry = next(row for row in entries[1:] if row[1] == "periods")
+    other = entry[entries[0].index("other_operation_id")]
+    year = read_rows(package / "data" / "operations.csv")
+    header = year[0]
+    end = next(row for row in year[1:] if row[0] == other)[header.index("period_end")][:4]
+    line = edit(package, "operations", other, "period_end", f"{end}-02-30")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("invalid-date", "data/operations.csv", line, "period_end")}
+
+
+def test_an_unreadable_line_is_one_type_error_not_an_uncovered_number_too(package: Path) -> None:
+    rows = read_rows(package / "data" / "outcomes.csv")
+    header = rows[0]
+    source, at, number = (header.index(name) for name in ("source_id", "line", "number"))
+    places = [(row[source], row[at], row[number]) for row in rows[1:]]
+    # A row alone in printing its value at its line: without it, that number is no row's figure.
+    alone = next(row for row in rows[1:] if places.count((row[source], row[at], row[number])) == 1)
+    line = edit(package, "outcomes", alone[0], "line", "x")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("type-error", OUTCOMES, line, "line")}

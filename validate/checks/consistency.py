@@ -469,8 +469,21 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
         yield _disagreement(outcomes, declared.value, group, culprit_at, listed)
     if table is None:
         return
+    # A figure whose row was refused may be the disagreement its entry records: not stale.
+    named = {claim for entry in entries if entry.kind == "figures" for claim in links.get(entry.discrepancy_id, ())}
+    qualifier = outcomes.frame[declared.qualifier] if declared.qualifier in outcomes.frame.columns else None
+    refused = _refused_rows(
+        outcomes, [declared.subject, declared.metric, declared.value, declared.qualifier, declared.rounding_unit]
+    )
+    if qualifier is not None:
+        refused |= ~qualifier.isin(list(QUALIFIERS)).to_numpy(dtype=bool, na_value=False) & qualifier.notna().to_numpy(
+            dtype=bool
+        )
+    unjudged = _unjudged(outcomes, declared.id, refused, named)
     for entry in entries:
         if entry.kind != "figures":
+            continue
+        if entry.discrepancy_id not in live and links.get(entry.discrepancy_id, set()) & unjudged:
             continue
         if entry.discrepancy_id in live:
             yield finding(
@@ -524,6 +537,37 @@ def _disagreement(outcomes: Table, field_: str, group: list[Figure], at: int, li
 def _gap(a: Interval, b: Interval) -> float:
     """How far apart two disjoint intervals lie."""
     return max(a.lo - b.hi, b.lo - a.hi)
+
+
+def _refused_rows(table: Table, fields: list[str | None]) -> Any:
+    """Rows with a cell the validator could not read (a type error, an impossible date, a NaN):
+    written, yet missing once typed. An empty cell is not refused: it states nothing."""
+    import numpy as np
+
+    from validate.typed import missing_values
+
+    typed = typed_table(table).frame
+    missing = missing_values(table.schema)
+    refused = np.zeros(len(table.frame), dtype=bool)
+    for name in fields:
+        if name and name in typed.columns and name in table.frame.columns:
+            written = ~table.frame[name].isin(missing).to_numpy(dtype=bool, na_value=True)
+            refused |= written & typed[name].isna().to_numpy(dtype=bool)
+    return refused
+
+
+def _unjudged(table: Table, id_field: str, refused: Any, named: set[str]) -> set[str]:
+    """Of the named ids, those whose row was refused, or, where rows were cut (a ragged row),
+    those with no row: a register entry listing them cannot be judged stale."""
+    import numpy as np
+
+    if id_field not in table.frame.columns:
+        return set()
+    ids = table.frame[id_field]
+    out = {v for v in ids.iloc[np.flatnonzero(refused)].tolist() if isinstance(v, str)} & named
+    if table.incomplete:
+        out |= named - {v for v in ids.tolist() if isinstance(v, str)}
+    return out
 
 
 def _entry_field(pkg: Package) -> str | None:
@@ -827,6 +871,10 @@ def _series_alignment(
     pkg: Package, operations: Table, start_field: str, gaps: list[tuple[str, int, int]]
 ) -> Iterator[Finding]:
     """Consecutive periods of a series follow on, or the gap is registered."""
+    import numpy as np
+
+    from validate.typed import missing_values
+
     periods = pkg.declarations.periods
     frame = typed_table(operations).frame
     table, entries, _ = register(pkg)
@@ -857,7 +905,17 @@ def _series_alignment(
         )
     if table is None:
         return
+    assert periods is not None
+    named = {op for entry in entries if entry.kind == "periods" for op in (entry.operation, entry.other)}
+    refused = _refused_rows(operations, [periods.start, periods.end, periods.series])
+    for name in (periods.start, periods.end):
+        # A date that reads as no day (2022-02-30) is a string to the types: refused all the same.
+        written = ~operations.frame[name].isin(missing_values(operations.schema)).to_numpy(dtype=bool, na_value=True)
+        refused |= written & np.isnan(dates.day_bounds(frame[name])[0])
+    unjudged = _unjudged(operations, periods.id, refused, named)
     for entry in entries:
+        if entry.kind == "periods" and {entry.operation, entry.other} & unjudged:
+            continue  # a period whose dates were refused may be the misalignment the entry records
         if entry.kind == "periods" and entry.discrepancy_id not in matched:
             yield finding(
                 "discrepancy-stale",

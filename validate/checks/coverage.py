@@ -60,10 +60,53 @@ def _refused(pkg: Package) -> tuple[set[str], set[str]]:
     return (known - cited, unknown) if unknown else (set(), set())
 
 
+def _cut_tables(pkg: Package) -> list[str]:
+    """Covering or excluding tables that lost rows (a ragged row): the numbers those rows
+    account for are unknown, so coverage is not judged on what is left."""
+    names = [c.resource for c in pkg.declarations.coverage]
+    if pkg.declarations.exclusions is not None:
+        names.append(pkg.declarations.exclusions.resource)
+    return [t.path for t in (pkg.table(n) for n in dict.fromkeys(names)) if t is not None and t.incomplete]
+
+
+def _lineless(pkg: Package) -> set[tuple[str, float]]:
+    """(source, value) of figure rows whose line cell could not be read: the number each was
+    meant to be is somewhere in its source, and the row's own finding says why it is not found."""
+    import numpy as np
+
+    from validate.typed import missing_values, typed_table
+
+    out: set[tuple[str, float]] = set()
+    for covered in pkg.declarations.coverage:
+        table = pkg.table(covered.resource)
+        if table is None or not {covered.line, covered.value, covered.source} <= set(table.frame.columns):
+            continue
+        typed = typed_table(table).frame
+        written = ~table.frame[covered.line].isin(missing_values(table.schema)).to_numpy(dtype=bool, na_value=True)
+        refused = np.flatnonzero(written & typed[covered.line].isna().to_numpy(dtype=bool))
+        for source, value in zip(
+            typed[covered.source].iloc[refused].tolist(), typed[covered.value].iloc[refused].tolist(), strict=True
+        ):
+            if isinstance(source, str) and isinstance(value, int | float) and value == value:
+                out.add((source, float(value)))
+    return out
+
+
 def check_coverage(pkg: Package) -> Iterator[Finding]:
     """Every printed number is accounted for, and every exclusion still excuses a number at its line."""
     # The exact ledger's findings, with the lines proven covered in bulk left out; a small
     # package is read whole, which is quicker there (validate.bulk).
+    cut = _cut_tables(pkg)
+    if cut:
+        yield finding(
+            "check-skipped",
+            cut[0],
+            None,
+            None,
+            "coverage of the archived texts is not judged: rows of this table could not be read (ragged-row), "
+            "and the numbers they account for are unknown",
+        )
+        return
     ledger = gaps(pkg) if bulk.worth_it(pkg) else coverage(pkg)
     if ledger.unread:
         return  # declaration-invalid or a load finding says why; listing every number would bury it
@@ -71,6 +114,7 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
     # was meant to be is not reported a second time.
     astray = {(u.source_id, line) for u in ledger.unmatched for line in u.lines}
     uncited, unknown = _refused(pkg)
+    lineless = _lineless(pkg)
     sentences = _Sentences()
     for source in ledger.sources.values():
         if source.source_id in uncited and source.uncovered():
@@ -85,7 +129,7 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
             continue
         for accounted in source.uncovered():
             number = accounted.number
-            if (source.source_id, number.line) in astray:
+            if (source.source_id, number.line) in astray or (source.source_id, number.value) in lineless:
                 continue
             yield finding(
                 "number-not-covered",
