@@ -168,3 +168,21 @@ def test_an_unreadable_line_is_one_type_error_not_an_uncovered_number_too(packag
     code, report = run(package)
     assert code == 1
     assert located(report) == {("type-error", OUTCOMES, line, "line")}
+
+
+def test_a_row_citing_a_source_that_does_not_exist_leaves_no_number_uncovered(package: Path) -> None:
+    rows = read_rows(package / "data" / "outcomes.csv")
+    header = rows[0]
+    source, at, number = (header.index(name) for name in ("source_id", "line", "number"))
+    places = [(row[source], row[at], row[number]) for row in rows[1:]]
+    # A row alone in printing its value at its line, in a source other rows cite too.
+    alone = next(
+        row
+        for row in rows[1:]
+        if places.count((row[source], row[at], row[number])) == 1
+        and sum(1 for other in rows[1:] if other[source] == row[source]) > 1
+    )
+    line = edit(package, "outcomes", alone[0], "source_id", "no-such-source")
+    code, report = run(package)
+    assert code == 1
+    assert located(report) == {("foreign-key", OUTCOMES, line, "source_id")}

@@ -92,6 +92,28 @@ def _lineless(pkg: Package) -> set[tuple[str, float]]:
     return out
 
 
+def _misdirected(pkg: Package, unknown: set[str]) -> set[tuple[int, float]]:
+    """(line, value) of figure rows citing a source that does not exist (refused by the foreign
+    key): the number each was meant to be is not reported again as uncovered, in any source."""
+    import numpy as np
+
+    from validate.typed import typed_table
+
+    out: set[tuple[int, float]] = set()
+    for covered in pkg.declarations.coverage:
+        table = pkg.table(covered.resource)
+        if table is None or not {covered.line, covered.value, covered.source} <= set(table.frame.columns):
+            continue
+        typed = typed_table(table).frame
+        rows = np.flatnonzero(table.frame[covered.source].isin(list(unknown)).to_numpy(dtype=bool, na_value=False))
+        for line, value in zip(
+            typed[covered.line].iloc[rows].tolist(), typed[covered.value].iloc[rows].tolist(), strict=True
+        ):
+            if isinstance(line, int | float) and line == line and isinstance(value, int | float) and value == value:
+                out.add((int(line), float(value)))
+    return out
+
+
 def check_coverage(pkg: Package) -> Iterator[Finding]:
     """Every printed number is accounted for, and every exclusion still excuses a number at its line."""
     # The exact ledger's findings, with the lines proven covered in bulk left out; a small
@@ -115,6 +137,7 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
     astray = {(u.source_id, line) for u in ledger.unmatched for line in u.lines}
     uncited, unknown = _refused(pkg)
     lineless = _lineless(pkg)
+    misdirected = _misdirected(pkg, unknown) if unknown else set()
     sentences = _Sentences()
     for source in ledger.sources.values():
         if source.source_id in uncited and source.uncovered():
@@ -129,7 +152,11 @@ def check_coverage(pkg: Package) -> Iterator[Finding]:
             continue
         for accounted in source.uncovered():
             number = accounted.number
-            if (source.source_id, number.line) in astray or (source.source_id, number.value) in lineless:
+            if (
+                (source.source_id, number.line) in astray
+                or (source.source_id, number.value) in lineless
+                or (number.line, number.value) in misdirected
+            ):
                 continue
             yield finding(
                 "number-not-covered",
