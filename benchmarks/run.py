@@ -40,6 +40,7 @@ HELP_MAX_SECONDS = 0.3
 SPEEDUP_MIN = 10.0
 MEMORY_MAX_MB = 1000.0
 GROWTH_MAX = 11.0
+SAME_CLAIM_MAX_SECONDS = 2.0
 TARGET_ROWS = 1_000_000
 # The validator refuses files over this many bytes unless told otherwise (--max-file-bytes).
 DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -199,6 +200,31 @@ def bench_size(rows: int, repeat: int, slow_repeat: int, log: bool = True, ours_
         other = f"frictionless {theirs.seconds:.2f} s {theirs.peak_mb:.0f} MB" if theirs else "frictionless not run"
         print(f"{rows:>10,} rows: ours {ours.seconds:.2f} s {ours.peak_mb:.0f} MB, {other}", file=sys.stderr)
     return SizeResult(rows, generated, ours, theirs)
+
+
+def same_claim(copies: int, repeat: int) -> Measure:
+    """Our validator on the real package with its first claims row stated ``copies`` more times
+    (each with its own id): the agreement pass must judge the group by its extremes."""
+    import csv
+    import io
+
+    with tempfile.TemporaryDirectory(prefix="bench-same-") as tmp:
+        package = Path(tmp) / "package"
+        package.mkdir()
+        for part in ("datapackage.json", "data", "schemas"):
+            source = ROOT / part
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, package / part)
+        path = package / "data" / "outcomes.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        rows += [[f"{rows[1][0]}-copy-{n}", *rows[1][1:]] for n in range(copies)]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        result = measure(ours_command(package), ROOT, repeat)
+    if any(code not in (0, 1) for code in result.codes):
+        raise SystemExit(f"validate exited {result.codes} on {copies:,} rows stating one claim")
+    print(f"{copies:,} rows stating one claim: ours {result.seconds:.2f} s {result.peak_mb:.0f} MB", file=sys.stderr)
+    return result
 
 
 def machine() -> dict[str, str]:
@@ -406,6 +432,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help=f"runs of frictionless at {TARGET_ROWS:,}+ rows (default: --repeat)",
     )
+    parser.add_argument(
+        "--same-claim", type=int, default=0, help="also time the real package with this many copies of one claim row"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown section here")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers as JSON here")
     return parser.parse_args(argv)
@@ -426,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     results = [bench_size(rows, args.repeat, slow, ours_only=rows in alone) for rows in sizes]
+    same = same_claim(args.same_claim, args.repeat) if args.same_claim else None
     command = f"{COMMAND} --sizes {','.join(map(str, sizes))} --repeat {args.repeat}"
     if alone:
         command += f" --ours-only {','.join(str(n) for n in sizes if n in alone)}"
@@ -433,7 +463,15 @@ def main(argv: list[str] | None = None) -> int:
         command += f" --slow-repeat {args.slow_repeat}"
     if args.out:
         command += f" --out {args.out.as_posix()}"
+    if args.same_claim:
+        command += f" --same-claim {args.same_claim}"
     text = markdown(results, real, help_, machine(), command, floor)
+    if same is not None:
+        text += (
+            f"\n{args.same_claim:,} rows stating one claim (the real package's first claims row copied): "
+            f"{same.seconds:.2f} s, {same.peak_mb:.0f} MB peak (median of {same.runs}); "
+            f"target < {SAME_CLAIM_MAX_SECONDS:g} s: {verdict(same.seconds < SAME_CLAIM_MAX_SECONDS)}.\n"
+        )
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

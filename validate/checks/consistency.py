@@ -90,15 +90,26 @@ def figures(pkg: Package, keep: Any = None) -> list[Figure]:
         frame[name].tolist() if name in frame.columns else blank
         for name in ("id", "subject", "metric", "value", "qualifier", "rounding_unit", "dimension", "part")
     ]
+    # Rows repeat readings (one figure stated by many rows): each distinct one is read once.
+    readings: dict[tuple[str, ...], Interval | None] = {}
     for row, oid, op, metric, number, qualifier, unit, dim, value in zip(positions, *columns, strict=True):
-        if not all(isinstance(v, str) for v in (oid, op, metric, qualifier)) or _absent(number):
+        if not (isinstance(oid, str) and isinstance(op, str) and isinstance(metric, str)):
             continue
-        interval = read_figure(
-            float(number),
-            qualifier,
-            None if _absent(unit) else float(unit),
-            metric not in units or units[metric] in whole_units,
-        )
+        # By repr: a missing cell may be pandas' NA, whose == raises where a hash collides.
+        key = (repr(number), repr(qualifier), repr(unit), metric)
+        if key in readings:
+            interval = readings[key]
+        else:
+            interval = readings[key] = (
+                None
+                if not isinstance(qualifier, str) or _absent(number)
+                else read_figure(
+                    float(number),
+                    qualifier,
+                    None if _absent(unit) else float(unit),
+                    metric not in units or units[metric] in whole_units,
+                )
+            )
         if interval is None:
             continue
         found.append(Figure(row, oid, op, metric, (_text(dim), _text(value)), interval, float(number)))
@@ -308,24 +319,6 @@ def check_qualifiers(pkg: Package) -> Iterator[Finding]:
             )
 
 
-def disagreements(pkg: Package) -> list[tuple[Figure, Figure]]:
-    """Pairs of figures about the same thing whose intervals do not overlap."""
-    groups: dict[tuple[str, str, tuple[str, str]], list[Figure]] = defaultdict(list)
-    for figure in figures(pkg, _maybe_disagreeing(pkg)):
-        groups[(figure.operation, figure.metric, figure.breakdown)].append(figure)
-    pairs: list[tuple[Figure, Figure]] = []
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        # Intervals on a line share a point when the highest start is below the lowest end.
-        top = max(group, key=lambda f: (f.interval.lo, f.interval.lo_open))
-        bottom = min(group, key=lambda f: (f.interval.hi, not f.interval.hi_open))
-        if not top.interval.above(bottom.interval):
-            continue
-        pairs += [(a, b) for a, b in itertools.combinations(group, 2) if not a.interval.overlaps(b.interval)]
-    return pairs
-
-
 @dataclass(frozen=True)
 class Entry:
     """A discrepancy register entry."""
@@ -365,50 +358,132 @@ def register(pkg: Package) -> tuple[Table | None, list[Entry], dict[str, set[str
     return table, entries, links
 
 
+def disagreements(pkg: Package) -> list[list[Figure]]:
+    """Groups of figures about the same thing (subject, metric, breakdown) some two of which do
+    not overlap, each in table order."""
+    groups: dict[tuple[str, str, tuple[str, str]], list[Figure]] = defaultdict(list)
+    for figure in figures(pkg, _maybe_disagreeing(pkg)):
+        groups[(figure.operation, figure.metric, figure.breakdown)].append(figure)
+    return [group for group in groups.values() if len(group) > 1 and _degrees(_keys(group)).any()]
+
+
+def _keys(group: list[Figure]) -> tuple[Any, Any]:
+    """Each figure's lower bound and upper bound as integers such that a figure a is above a
+    figure b (Interval.above) exactly when low[a] >= high[b].
+
+    Every bound is ranked among the group's distinct bounds; an open lower bound sits just above
+    its value, a closed upper bound just above its value too, so that touching ends conflict only
+    where one of them is open.
+    """
+    import numpy as np
+
+    lo = np.array([f.interval.lo for f in group], dtype=np.float64)
+    hi = np.array([f.interval.hi for f in group], dtype=np.float64)
+    lo_open = np.array([f.interval.lo_open for f in group], dtype=np.int64)
+    hi_open = np.array([f.interval.hi_open for f in group], dtype=np.int64)
+    values = np.unique(np.concatenate([lo, hi]))
+    low = 2 * np.searchsorted(values, lo) + lo_open
+    high = 2 * np.searchsorted(values, hi) + 1 - hi_open
+    return low, high
+
+
+def _degrees(keys: tuple[Any, Any], among: Any = None) -> Any:
+    """For each figure of a group (by its _keys), how many of the figures at positions ``among``
+    (default: all) it disagrees with, itself left out: two sorted searches each, not every pair."""
+    import numpy as np
+
+    low, high = keys
+    chosen = np.arange(len(low)) if among is None else np.asarray(among, dtype=np.int64)
+    lows, highs = np.sort(low[chosen]), np.sort(high[chosen])
+    above_me = len(lows) - np.searchsorted(lows, high, side="left")  # others whose low >= my high
+    below_me = np.searchsorted(highs, low, side="right")  # others whose high <= my low
+    counts = above_me + below_me
+    inside = np.zeros(len(low), dtype=bool)
+    inside[chosen] = True
+    # An empty interval (a rounded figure with no whole number in it) is above itself: not a pair.
+    return counts - 2 * (inside & (low >= high))
+
+
+def _live_entries(group: list[Figure], keys: tuple[Any, Any], listed: dict[str, set[str]]) -> set[str]:
+    """Register entries two of whose listed figures in this group disagree."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for position, figure in enumerate(group):
+        for entry in listed.get(figure.outcome_id, ()):
+            members[entry].append(position)
+    return {entry for entry, among in members.items() if len(among) > 1 and _degrees(keys, among)[among].any()}
+
+
+def _open_degrees(group: list[Figure], keys: tuple[Any, Any], listed: dict[str, set[str]]) -> Any:
+    """For each figure, how many figures it disagrees with that no register entry lists with it.
+
+    Figures listed by the same entries form one class; a figure's excused partners are the
+    members of every class that shares an entry with its own, counted by the same sorted
+    searches over that union.
+    """
+    import numpy as np
+
+    degrees = _degrees(keys)
+    classes: dict[frozenset[str], list[int]] = defaultdict(list)
+    for position, figure in enumerate(group):
+        if figure.outcome_id in listed:
+            classes[frozenset(listed[figure.outcome_id])].append(position)
+    holding: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for kind in classes:
+        for entry in kind:
+            holding[entry].append(kind)
+    for kind, positions in classes.items():
+        sharing = {other for entry in kind for other in holding[entry]}
+        excused = np.concatenate([np.asarray(classes[other], dtype=np.int64) for other in sharing])
+        degrees[positions] -= _degrees(keys, excused)[positions]
+    return degrees
+
+
 def check_agreement(pkg: Package) -> Iterator[Finding]:
-    """Figures for the same subject and metric agree, or their disagreement is registered."""
+    """Figures for the same subject and metric agree, or their disagreement is registered.
+
+    Each group is judged by its extremes, not by all pairs: one finding per group whose
+    disagreement no entry excuses, at the figure in most such disagreements, naming a few of
+    the figures it contradicts and how many there are.
+    """
     claims = claims_frame(pkg)
     if claims is None:
         return
+
     outcomes, declared, _ = claims
-    pairs = disagreements(pkg)
     table, entries, links = register(pkg)
+    listed: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.kind == "figures":
+            for claim in links.get(entry.discrepancy_id, ()):
+                listed[claim].add(entry.discrepancy_id)
     live: set[str] = set()
-    open_pairs: list[tuple[Figure, Figure]] = []
-    for a, b in pairs:
-        covering = [
-            e
-            for e in entries
-            if e.kind == "figures" and {a.outcome_id, b.outcome_id} <= links.get(e.discrepancy_id, set())
-        ]
-        if covering:
-            live.update(e.discrepancy_id for e in covering)
-        else:
-            open_pairs.append((a, b))
-    # One changed figure contradicts several others: blame the figure in most open pairs
-    # (the later row on a tie), report it once naming the others, and repeat.
-    while open_pairs:
-        count: dict[Figure, int] = defaultdict(int)
-        for pair in open_pairs:
-            for member in pair:
-                count[member] += 1
-        culprit = max(count, key=lambda f: (count[f], f.row))
-        others = [a if b == culprit else b for a, b in open_pairs if culprit in (a, b)]
-        open_pairs = [p for p in open_pairs if culprit not in p]
-        against = "; ".join(f"{_where(outcomes, o)} says {o.interval}" for o in others)
-        yield finding(
-            "figures-disagree",
-            outcomes.path,
-            outcomes.line(culprit.row),
-            declared.value,
-            f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
-            f"{culprit.operation}, but {against}; they cannot all be true and no register "
-            "entry lists them",
-        )
+    for group in disagreements(pkg):
+        keys = _keys(group)
+        live |= _live_entries(group, keys, listed)
+        degrees = _open_degrees(group, keys, listed)
+        if not degrees.any():
+            continue
+        # The figure in most open disagreements, the later row on a tie: where one changed
+        # figure contradicts several others, that is the changed one.
+        culprit_at = max(range(len(group)), key=lambda i: (int(degrees[i]), group[i].row))
+        yield _disagreement(outcomes, declared.value, group, culprit_at, listed)
     if table is None:
         return
+    # A figure whose row was refused may be the disagreement its entry records: not stale.
+    named = {claim for entry in entries if entry.kind == "figures" for claim in links.get(entry.discrepancy_id, ())}
+    qualifier = outcomes.frame[declared.qualifier] if declared.qualifier in outcomes.frame.columns else None
+    refused = _refused_rows(
+        outcomes, [declared.subject, declared.metric, declared.value, declared.qualifier, declared.rounding_unit]
+    )
+    if qualifier is not None:
+        refused |= ~qualifier.isin(list(QUALIFIERS)).to_numpy(dtype=bool, na_value=False) & qualifier.notna().to_numpy(
+            dtype=bool
+        )
+    unjudged = _unjudged(outcomes, declared.id, refused, named)
     for entry in entries:
         if entry.kind != "figures":
+            continue
+        if entry.discrepancy_id not in live and links.get(entry.discrepancy_id, set()) & unjudged:
             continue
         if entry.discrepancy_id in live:
             yield finding(
@@ -426,6 +501,73 @@ def check_agreement(pkg: Package) -> Iterator[Finding]:
                 _entry_field(pkg),
                 f"{entry.discrepancy_id} lists figures that now agree (or do not exist); remove or update the entry",
             )
+
+
+EXAMPLES = 3
+"""Figures a finding names; the rest are counted."""
+
+
+def _disagreement(outcomes: Table, field_: str, group: list[Figure], at: int, listed: dict[str, set[str]]) -> Finding:
+    """The finding at one figure of a group: the tightest figures it contradicts, and how many."""
+    culprit = group[at]
+    labels = listed.get(culprit.outcome_id, set())
+    against = [
+        other
+        for position, other in enumerate(group)
+        if position != at
+        and not culprit.interval.overlaps(other.interval)
+        and not labels & listed.get(other.outcome_id, set())
+    ]
+    # Tightest first: the figures whose bounds leave the culprit furthest out, then table order.
+    against.sort(key=lambda o: (-_gap(culprit.interval, o.interval), o.row))
+    named = "; ".join(f"{_where(outcomes, o)} says {o.interval}" for o in against[:EXAMPLES])
+    rest = len(against) - EXAMPLES
+    more = f", and {rest:,} more figure{'s' if rest > 1 else ''}" if rest > 0 else ""
+    return finding(
+        "figures-disagree",
+        outcomes.path,
+        outcomes.line(culprit.row),
+        field_,
+        f"{culprit.outcome_id} says {culprit.interval} for {culprit.metric} of "
+        f"{culprit.operation}, but {named}{more}; they cannot all be true and no register "
+        "entry lists them",
+    )
+
+
+def _gap(a: Interval, b: Interval) -> float:
+    """How far apart two disjoint intervals lie."""
+    return max(a.lo - b.hi, b.lo - a.hi)
+
+
+def _refused_rows(table: Table, fields: list[str | None]) -> Any:
+    """Rows with a cell the validator could not read (a type error, an impossible date, a NaN):
+    written, yet missing once typed. An empty cell is not refused: it states nothing."""
+    import numpy as np
+
+    from validate.typed import missing_values
+
+    typed = typed_table(table).frame
+    missing = missing_values(table.schema)
+    refused = np.zeros(len(table.frame), dtype=bool)
+    for name in fields:
+        if name and name in typed.columns and name in table.frame.columns:
+            written = ~table.frame[name].isin(missing).to_numpy(dtype=bool, na_value=True)
+            refused |= written & typed[name].isna().to_numpy(dtype=bool)
+    return refused
+
+
+def _unjudged(table: Table, id_field: str, refused: Any, named: set[str]) -> set[str]:
+    """Of the named ids, those whose row was refused, or, where rows were cut (a ragged row),
+    those with no row: a register entry listing them cannot be judged stale."""
+    import numpy as np
+
+    if id_field not in table.frame.columns:
+        return set()
+    ids = table.frame[id_field]
+    out = {v for v in ids.iloc[np.flatnonzero(refused)].tolist() if isinstance(v, str)} & named
+    if table.incomplete:
+        out |= named - {v for v in ids.tolist() if isinstance(v, str)}
+    return out
 
 
 def _entry_field(pkg: Package) -> str | None:
@@ -729,6 +871,10 @@ def _series_alignment(
     pkg: Package, operations: Table, start_field: str, gaps: list[tuple[str, int, int]]
 ) -> Iterator[Finding]:
     """Consecutive periods of a series follow on, or the gap is registered."""
+    import numpy as np
+
+    from validate.typed import missing_values
+
     periods = pkg.declarations.periods
     frame = typed_table(operations).frame
     table, entries, _ = register(pkg)
@@ -759,7 +905,17 @@ def _series_alignment(
         )
     if table is None:
         return
+    assert periods is not None
+    named = {op for entry in entries if entry.kind == "periods" for op in (entry.operation, entry.other)}
+    refused = _refused_rows(operations, [periods.start, periods.end, periods.series])
+    for name in (periods.start, periods.end):
+        # A date that reads as no day (2022-02-30) is a string to the types: refused all the same.
+        written = ~operations.frame[name].isin(missing_values(operations.schema)).to_numpy(dtype=bool, na_value=True)
+        refused |= written & np.isnan(dates.day_bounds(frame[name])[0])
+    unjudged = _unjudged(operations, periods.id, refused, named)
     for entry in entries:
+        if entry.kind == "periods" and {entry.operation, entry.other} & unjudged:
+            continue  # a period whose dates were refused may be the misalignment the entry records
         if entry.kind == "periods" and entry.discrepancy_id not in matched:
             yield finding(
                 "discrepancy-stale",

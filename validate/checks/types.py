@@ -175,9 +175,35 @@ def _message(code: str, value: object, table: Table, name: str) -> str:
 
 def check_keys(pkg: Package) -> Iterator[Finding]:
     """Primary keys are unique and every foreign key finds its row."""
+    # One finding per missing key value, wherever it is referenced: a renamed source would
+    # otherwise give a finding at every row of every table that cites it.
+    missing: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[tuple[Table, int, str]]] = {}
     for table in pkg.tables.values():
         yield from _primary_key(table)
-        yield from _foreign_keys(pkg, table)
+        for parent, parent_fields, values, row, fields in _foreign_keys(pkg, table):
+            missing.setdefault((parent, parent_fields, values), []).append((table, row, fields))
+    for (parent, parent_fields, values), places in missing.items():
+        table, row, fields = places[0]
+        yield finding(
+            "foreign-key",
+            table.path,
+            table.line(row),
+            fields,
+            f"({', '.join(values)}) is not a {'/'.join(parent_fields)} of {parent}" + _also(places[1:]),
+        )
+
+
+PLACES = 5
+"""Other referencing rows a foreign-key finding names; the rest are counted."""
+
+
+def _also(places: list[tuple[Table, int, str]]) -> str:
+    """'; also cited at FILE line N, ... and K more rows', or nothing for a single reference."""
+    if not places:
+        return ""
+    named = ", ".join(f"{table.path} line {table.line(row)}" for table, row, _ in places[:PLACES])
+    rest = len(places) - PLACES
+    return f"; also cited at {named}" + (f" and {rest:,} more row{'s' if rest > 1 else ''}" if rest > 0 else "")
 
 
 def _as_list(value: object) -> list[str]:
@@ -250,7 +276,9 @@ def _present(parent: pa_lib.Array, child: pa_lib.Array) -> pa_lib.Array:
     return pc.unique(parent)
 
 
-def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
+def _foreign_keys(pkg: Package, table: Table) -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...], int, str]]:
+    """(parent, its fields, the missing values, row, the child's fields) for each row whose
+    foreign key finds no row."""
     foreign = table.schema.get("foreignKeys", [])
     if not isinstance(foreign, list):
         return
@@ -276,11 +304,5 @@ def _foreign_keys(pkg: Package, table: Table) -> Iterator[Finding]:
         child = typed_table(table).frame[fields]
         missing = missing_keys(child, typed_table(parent).frame[parent_fields])
         for row in child.index[np.flatnonzero(missing)]:
-            values = ", ".join(str(child.at[row, f]) for f in fields)
-            yield finding(
-                "foreign-key",
-                table.path,
-                table.line(int(row)),
-                ",".join(fields),
-                f"({values}) is not a {'/'.join(parent_fields)} of {parent_name}",
-            )
+            values = tuple(str(child.at[row, f]) for f in fields)
+            yield parent_name, tuple(parent_fields), values, int(row), ",".join(fields)

@@ -66,6 +66,10 @@ def parse_exact(data: bytes, path: str, pkg: Package, dialect: Dialect) -> Parse
     if header is None:
         pkg.findings.append(finding("file-empty", path, None, None, f"{path} has no header row"))
         return None
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
-    frame = pd.DataFrame({i: pd.Series(list(c), dtype="str") for i, c in enumerate(columns)})
+    # One block of objects: a string column each cost about 0.2 ms, 20 s for a header of
+    # 100,000 names. match_header makes the schema's columns strings.
+    cells = np.empty((len(rows), len(header)), dtype=object)
+    if rows:
+        cells[:] = rows
+    frame = pd.DataFrame(cells, columns=pd.RangeIndex(len(header)), dtype=object, copy=False)
     return header, frame, np.asarray(lines, dtype=np.int64)

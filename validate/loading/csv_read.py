@@ -165,16 +165,26 @@ def _normalise_line_endings(data: bytes, path: str, pkg: Package, dialect: Diale
 
 def report_control_characters(frame: Any, lines: Any, names: dict[int, str], path: str, pkg: Package) -> None:
     """One finding per cell (at most 50 a column) that holds a NUL or another control character."""
+    import numpy as np
+    import pandas as pd
+
     pattern = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-    for column in frame.columns:
-        hits = frame[column].str.contains(pattern, regex=True)
-        for row in hits[hits].index[:50]:
-            pkg.findings.append(
-                finding(
-                    "control-character",
-                    path,
-                    int(lines[row]),
-                    names.get(int(column)),
-                    "the cell holds a NUL or other control character",
-                )
+    # Every cell in one pass, column after column: a pass per column cost a millisecond each.
+    cells = pd.Series(frame.to_numpy(dtype=object).ravel(order="F"), dtype=object)
+    found = cells.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+    height = max(len(frame), 1)
+    per_column: dict[int, int] = {}
+    for cell in np.flatnonzero(found).tolist():
+        column, row = divmod(cell, height)
+        per_column[column] = per_column.get(column, 0) + 1
+        if per_column[column] > 50:
+            continue
+        pkg.findings.append(
+            finding(
+                "control-character",
+                path,
+                int(lines[row]),
+                names.get(int(frame.columns[column])),
+                "the cell holds a NUL or other control character",
             )
+        )

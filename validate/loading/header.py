@@ -16,6 +16,7 @@ def match_header(
 ) -> tuple[pd.DataFrame, dict[int, str]]:
     """The frame with schema columns named by header, and every column's name by position."""
     expected = [f["name"] for f in schema["fields"]]
+    heard = set(header)  # looked up once per column: searching the header each time was quadratic
     positions: dict[str, int] = {}
     for position, name in enumerate(header):
         if not name.strip():
@@ -25,7 +26,7 @@ def match_header(
                     path,
                     1,
                     f"#{position + 1}",
-                    f"column {position + 1} has no name{_meant(expected, header, position)}",
+                    f"column {position + 1} has no name{_meant(expected, header, position, heard)}",
                 )
             )
         elif name in positions:
@@ -36,7 +37,7 @@ def match_header(
                     1,
                     name,
                     f"column {name!r} appears at {positions[name] + 1} and {position + 1}"
-                    f"{_meant(expected, header, position)}",
+                    f"{_meant(expected, header, position, heard)}",
                 )
             )
         else:
@@ -44,9 +45,12 @@ def match_header(
     # A blank or repeated name where the schema's column is missing is that column misnamed:
     # read it as that column, so one defect gives one finding, not a missing column too.
     for position, name in enumerate(header):
-        if positions.get(name) != position and _meant(expected, header, position):
+        if positions.get(name) != position and _meant(expected, header, position, heard):
             positions[expected[position]] = position
-    present = [n for n in header if n in positions and n.strip() and positions[n] == header.index(n)]
+    first: dict[str, int] = {}
+    for position, name in enumerate(header):
+        first.setdefault(name, position)
+    present = [n for n in header if n in positions and n.strip() and positions[n] == first[n]]
     if sorted(present) == sorted(expected) and present != expected:
         pkg.findings.append(
             finding(
@@ -71,11 +75,16 @@ def match_header(
     keep = {positions[n]: n for n in expected if n in positions}
     out = frame[list(keep)]
     out.columns = list(keep.values())
+    from pandas.api.types import is_object_dtype
+
+    if any(is_object_dtype(dtype) for dtype in out.dtypes):
+        out = out.astype("str")  # the exact reader's one block of objects (csv_exact)
     return out.reset_index(drop=True), names
 
 
-def _meant(expected: list[str], header: list[str], position: int) -> str:
-    """'; read as <name>' when the schema's column at this position has no column of its own."""
-    if len(header) != len(expected) or expected[position] in header:
+def _meant(expected: list[str], header: list[str], position: int, heard: set[str]) -> str:
+    """'; read as <name>' when the schema's column at this position has no column of its own
+    (``heard`` is the set of the header's names)."""
+    if len(header) != len(expected) or expected[position] in heard:
         return ""
     return f"; read as the schema's {expected[position]!r}, the column at this position"
