@@ -7,13 +7,15 @@ field) of every error and warning.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import copy_package, located, run
+from conftest import copy_package, edit, located, run
 
 DESCRIPTOR = "datapackage.json"
 SCHEMA = "schemas/metrics.json"
@@ -145,3 +147,64 @@ def test_yaml_duplicate_key_is_a_finding_at_the_key(pkg: Path) -> None:
     code, report = run(pkg)
     assert code == 1
     assert located(report) == {("descriptor-invalid", "datapackage.yaml", second, "name")}
+
+
+# ---- cells -----------------------------------------------------------------------------------
+
+
+def rows_of(directory: Path, table: str) -> list[dict[str, str]]:
+    """A table's rows as dicts, in file order."""
+    return list(csv.DictReader(io.StringIO((directory / "data" / f"{table}.csv").read_text(encoding="utf-8"))))
+
+
+def plain_outcome(directory: Path) -> str:
+    """An outcome that no register entry lists and that is no part of a breakdown: taking its
+    figure out leaves no other check with anything to say."""
+    listed = {row["outcome_id"] for row in rows_of(directory, "discrepancy_outcomes")}
+    return next(
+        row["outcome_id"]
+        for row in rows_of(directory, "outcomes")
+        if row["outcome_id"] not in listed and not row["breakdown_dimension"]
+    )
+
+
+@pytest.mark.parametrize("value", ["1e309", "-1e309", HUGE, HUGE + ".5"])
+def test_number_past_float_range_is_a_type_error_at_its_cell(pkg: Path, value: str) -> None:
+    line = edit(pkg, "outcomes", plain_outcome(pkg), "number", value)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("type-error", "data/outcomes.csv", line, "number")}
+
+
+def test_integer_past_the_digits_limit_is_a_type_error_at_its_cell(pkg: Path) -> None:
+    source = rows_of(pkg, "sources")[0]["source_id"]
+    line = edit(pkg, "sources", source, "bytes", "1" + "0" * 30)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("type-error", "data/sources.csv", line, "bytes")}
+
+
+@pytest.mark.parametrize("year", ["9" * 20, "9" * 5000, "0000"])
+def test_case_date_out_of_range_is_an_invalid_date_at_its_cell(pkg: Path, year: str) -> None:
+    case = next(row["case_id"] for row in rows_of(pkg, "cases") if row["sentence_date"])
+    line = edit(pkg, "cases", case, "sentence_date", year)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("invalid-date", "data/cases.csv", line, "sentence_date")}
+
+
+@pytest.mark.parametrize("column", ["period_start", "period_end"])
+def test_period_out_of_range_is_an_invalid_date_at_its_cell(pkg: Path, column: str) -> None:
+    operation = next(row["operation_id"] for row in rows_of(pkg, "operations") if not row["series_id"])
+    line = edit(pkg, "operations", operation, column, lambda date: "9" * 20 + date[4:])
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("invalid-date", "data/operations.csv", line, column)}
+
+
+def test_duration_past_any_period_is_one_mismatch_at_its_cell(pkg: Path) -> None:
+    operation = next(row["operation_id"] for row in rows_of(pkg, "operations") if row["duration"])
+    line = edit(pkg, "operations", operation, "duration", "P" + "9" * 5000 + "Y")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("duration-mismatch", "data/operations.csv", line, "duration")}

@@ -95,7 +95,7 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
                 f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}",
             )
         if (
-            table_bytes is not None
+            isinstance(table_bytes, (int, float))  # not NA: an empty or refused cell (past 64 bits)
             and table_bytes == table_bytes
             and int(table_bytes) != len(data)
             and sources is not None
