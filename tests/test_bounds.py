@@ -208,3 +208,64 @@ def test_duration_past_any_period_is_one_mismatch_at_its_cell(pkg: Path) -> None
     code, report = run(pkg)
     assert code == 1
     assert located(report) == {("duration-mismatch", "data/operations.csv", line, "duration")}
+
+
+# ---- schema content --------------------------------------------------------------------------
+
+
+def set_constraint(directory: Path, table: str, name: str, key: str, value: object) -> int:
+    """Set one constraint of a field in schemas/TABLE.json (written back indented as the package
+    writes it); the line the constraint is on."""
+    path = directory / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    spec = next(f for f in schema["fields"] if f["name"] == name)
+    spec.setdefault("constraints", {})[key] = value
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    start = lines.index(f'      "name": "{name}",')
+    return next(i for i in range(start, len(lines)) if lines[i].startswith(f'        "{key}":')) + 1
+
+
+BAD_CONSTRAINTS = {
+    "an unclosed character class": ("operations", "operation_id", "pattern", "[a-zp-9"),
+    "a variable-width look-behind": ("operations", "operation_id", "pattern", "(?<=a+)b"),
+    "a pattern that is a number": ("operations", "operation_id", "pattern", 7),
+    "an enum holding a list": ("operations", "geography", "enum", ["England and Wales", ["a"]]),
+    "an enum holding an object": ("operations", "geography", "enum", [{"b": 1}]),
+    "a text minimum on a number field": ("outcomes", "number", "minimum", "abc"),
+    "a text maximum on an integer field": ("outcomes", "line", "maximum", "9"),
+    "a true minimum on a number field": ("outcomes", "number", "minimum", True),
+    "a fractional maximum on an integer field": ("outcomes", "line", "maximum", 1.5),
+    "a maxLength of text": ("operations", "geography", "maxLength", "x"),
+    "a negative minLength": ("operations", "geography", "minLength", -1),
+    "a required that is text": ("operations", "geography", "required", "yes"),
+}
+
+
+@pytest.mark.parametrize(("table", "name", "key", "value"), BAD_CONSTRAINTS.values(), ids=BAD_CONSTRAINTS)
+def test_unusable_constraint_is_schema_invalid_at_its_field(
+    pkg: Path, table: str, name: str, key: str, value: object
+) -> None:
+    line = set_constraint(pkg, table, name, key, value)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("schema-invalid", f"schemas/{table}.json", line, f"fields[{name}].constraints.{key}")}
+
+
+def test_an_inline_schema_constraint_is_located_in_the_descriptor(pkg: Path) -> None:
+    path = pkg / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    index = next(i for i, r in enumerate(descriptor["resources"]) if r["name"] == "metrics")
+    schema = json.loads((pkg / SCHEMA).read_text(encoding="utf-8"))
+    schema["fields"][0].setdefault("constraints", {})["pattern"] = "(?<=a+)b"
+    descriptor["resources"][index]["schema"] = schema
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.split("\n"), start=1) if t.strip().startswith('"pattern": "(?<=a+)b"'))
+    code, report = run(pkg)
+    assert code == 1
+    name = schema["fields"][0]["name"]
+    assert located(report) == {
+        ("schema-invalid", DESCRIPTOR, line, f"resources[metrics].schema.fields[{name}].constraints.pattern")
+    }
