@@ -269,3 +269,34 @@ def test_an_inline_schema_constraint_is_located_in_the_descriptor(pkg: Path) -> 
     assert located(report) == {
         ("schema-invalid", DESCRIPTOR, line, f"resources[metrics].schema.fields[{name}].constraints.pattern")
     }
+
+
+# ---- links -----------------------------------------------------------------------------------
+
+
+def test_a_resource_that_links_to_itself_is_unsafe(pkg: Path) -> None:
+    (pkg / "data/metrics.csv").unlink()
+    (pkg / "data/metrics.csv").symlink_to("metrics.csv")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("unsafe-path", DESCRIPTOR, None, "resources[metrics].path")}
+
+
+def test_a_loop_of_two_links_is_unsafe(pkg: Path) -> None:
+    (pkg / "data/metrics.csv").unlink()
+    (pkg / "data/metrics.csv").symlink_to("other.csv")
+    (pkg / "data/other.csv").symlink_to("metrics.csv")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("unsafe-path", DESCRIPTOR, None, "resources[metrics].path")}
+
+
+def test_a_schema_in_a_folder_that_links_to_itself_is_unsafe(pkg: Path) -> None:
+    (pkg / "loop").symlink_to("loop")
+    path = pkg / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "metrics")["schema"] = "loop/metrics.json"
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("unsafe-path", DESCRIPTOR, None, "resources[metrics].schema")}
