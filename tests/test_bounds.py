@@ -300,3 +300,70 @@ def test_a_schema_in_a_folder_that_links_to_itself_is_unsafe(pkg: Path) -> None:
     code, report = run(pkg)
     assert code == 1
     assert located(report) == {("unsafe-path", DESCRIPTOR, None, "resources[metrics].schema")}
+
+
+# ---- x-claims against the tables -------------------------------------------------------------
+
+
+def declare(directory: Path, section: str, prop: str, value: str, index: int | None = None) -> tuple[int, str]:
+    """Set one property of an x-claims section (of its index-th record, for a list section);
+    the line it is on and the finding's field for it."""
+    path = directory / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    record = descriptor["x-claims"][section]
+    (record[index] if index is not None else record)[prop] = value
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    start = lines.index(f'    "{section}": ' + ("[" if index is not None else "{"))
+    for _ in range(index + 1 if index is not None else 0):
+        start = next(i for i in range(start + 1, len(lines)) if lines[i] == "      {")
+    line = next(i for i in range(start, len(lines)) if lines[i].strip().startswith(f'"{prop}": {json.dumps(value)}'))
+    where = f"x-claims.{section}." + (f"{index}." if index is not None else "") + prop
+    return line + 1, where
+
+
+WRONG_TYPES = {
+    "claims.value names a text column": ("claims", None, "value", "quote"),
+    "claims.metric names a number column": ("claims", None, "metric", "number"),
+    "claims.rounding_unit names a text column": ("claims", None, "rounding_unit", "qualifier"),
+    "coverage.line names the quote column": ("coverage", 0, "line", "quote"),
+    "coverage.value names a text column": ("coverage", 1, "value", "quote"),
+    "figures.value names a text column": ("figures", 0, "value", "quote"),
+    "quotes.line names a text column": ("quotes", 1, "line", "text"),
+    "sources.published names the byte count": ("sources", None, "published", "bytes"),
+    "sources.bytes names a text column": ("sources", None, "bytes", "title"),
+    "sources.doubtful names a date column": ("sources", None, "doubtful", "published"),
+    "exclusions.line names a text column": ("exclusions", None, "line", "words"),
+    "events.subject names a number column": ("events", None, "subject", "line"),
+}
+
+
+@pytest.mark.parametrize(("section", "index", "prop", "column"), WRONG_TYPES.values(), ids=WRONG_TYPES)
+def test_a_declared_field_of_the_wrong_type_is_one_declaration_invalid(
+    pkg: Path, section: str, index: int | None, prop: str, column: str
+) -> None:
+    line, where = declare(pkg, section, prop, column, index)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, where)}
+
+
+def test_a_declared_field_empty_in_every_row_is_one_declaration_invalid(pkg: Path) -> None:
+    column = next(
+        name for name in rows_of(pkg, "outcomes")[0] if not any(row[name] for row in rows_of(pkg, "outcomes"))
+    )
+    line, where = declare(pkg, "quotes", "text", column, 0)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, where)}
+
+
+def test_a_declared_resource_that_is_not_a_table_is_one_declaration_invalid(pkg: Path) -> None:
+    descriptor = json.loads((pkg / DESCRIPTOR).read_text(encoding="utf-8"))
+    text_resource = next(r["name"] for r in descriptor["resources"] if "schema" not in r)
+    declare(pkg, "claims", "resource", text_resource)
+    line = line_of(pkg, DESCRIPTOR, '    "claims": {')
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, "x-claims.claims")}

@@ -16,6 +16,7 @@ from validate.findings import finding
 from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
+from validate.loading.declared import judge_declarations
 from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file
 from validate.loading.header import match_header
@@ -23,7 +24,8 @@ from validate.loading.inline import load_inline
 from validate.loading.paths import forget_folders, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
-from validate.loading.structured import read_json, read_yaml
+from validate.loading.structured import read_json
+from validate.loading.structured_yaml import read_yaml
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
 from validate.options import Options
 
@@ -108,6 +110,7 @@ def load_package(root: Path, options: Options) -> Package:
                 pkg.unloaded[name] = codes[0] if codes else "descriptor-profile"
         if isinstance(path, str):
             seen_paths.add(path)
+    judge_declarations(pkg)
     load_rules(pkg, options)
     return pkg
 
