@@ -367,3 +367,79 @@ def test_a_declared_resource_that_is_not_a_table_is_one_declaration_invalid(pkg:
     code, report = run(pkg)
     assert code == 1
     assert located(report) == {("declaration-invalid", DESCRIPTOR, line, "x-claims.claims")}
+
+
+# ---- rules and units that cannot apply --------------------------------------------------------
+
+
+def edit_rules(directory: Path, kind: str, index: int, key: str, value: object) -> int:
+    """Set one property of a rule in the rules file, kept one rule a line; the rule's line."""
+    path = directory / RULES
+    rules = json.loads(path.read_text(encoding="utf-8"))
+    rules[kind][index][key] = value
+    lines = ["{"]
+    members = list(rules.items())
+    for position, (name, items) in enumerate(members):
+        end = "," if position < len(members) - 1 else ""
+        if isinstance(items, list):
+            lines.append(f"  {json.dumps(name)}: [")
+            lines += [f"    {json.dumps(item)}" + ("," if i < len(items) - 1 else "") for i, item in enumerate(items)]
+            lines.append("  ]" + end)
+        else:
+            lines.append(f"  {json.dumps(name)}: {json.dumps(items)}{end}")
+    path.write_text("\n".join([*lines, "}"]) + "\n", encoding="utf-8")
+    return line_of(directory, RULES, json.dumps(rules[kind][index]))
+
+
+def test_a_case_limit_naming_a_missing_unit_column_is_rules_invalid(pkg: Path) -> None:
+    line = edit_rules(pkg, "case_limits", 0, "unit", "no_such_unit")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("rules-invalid", RULES, line, "case_limits.0.unit")}
+
+
+def test_a_case_limit_whose_value_is_text_is_rules_invalid(pkg: Path) -> None:
+    line = edit_rules(pkg, "case_limits", 0, "value", "quote")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("rules-invalid", RULES, line, "case_limits.0.value")}
+
+
+def test_units_per_year_matching_no_unit_is_declaration_invalid(pkg: Path) -> None:
+    path = pkg / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["x-claims"]["units_per_year"] = {"fortnights": 26}
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    line = line_of(pkg, DESCRIPTOR, '"units_per_year"')
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, "x-claims.units_per_year")}
+    assert len([f for f in report["findings"] if f["code"] == "declaration-invalid"]) == 1
+
+
+def test_a_unit_missing_from_units_per_year_is_declaration_invalid(pkg: Path) -> None:
+    rule = json.loads((pkg / RULES).read_text(encoding="utf-8"))["case_limits"][0]
+    case = next(row for row in rows_of(pkg, "cases") if row[rule["value"]] and row[rule["unit"]])
+    schema = json.loads((pkg / "schemas/cases.json").read_text(encoding="utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == rule["unit"]).get("constraints", {}).get("enum")
+    if enum is not None:  # the schema's own list of units admits the new one
+        set_constraint(pkg, "cases", rule["unit"], "enum", [*enum, "fortnights"])
+    edit(pkg, "cases", case["case_id"], rule["unit"], "fortnights")
+    code, report = run(pkg)
+    assert code == 1
+    line = line_of(pkg, DESCRIPTOR, '"units_per_year"')
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, "x-claims.units_per_year")}
+
+
+def test_breakdown_rules_without_a_declared_dimension_are_rules_invalid(pkg: Path) -> None:
+    path = pkg / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["x-claims"]["claims"]["dimension"]
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    rules = json.loads((pkg / RULES).read_text(encoding="utf-8"))["breakdowns"]
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {
+        ("rules-invalid", RULES, line_of(pkg, RULES, f'"id": "{rule["id"]}"'), f"breakdowns.{index}")
+        for index, rule in enumerate(rules)
+    }
