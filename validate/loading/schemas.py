@@ -136,14 +136,21 @@ def _constraint_problem(kind: str, key: str, value: object) -> str | None:
             return "must be a non-empty list of values"
         if any(isinstance(item, (list, dict)) for item in value):
             return "must list plain values (strings, numbers, true or false), not lists or objects"
+        if kind in ("integer", "number") and not all(_is_number(item, kind) for item in value):
+            # Compared with the cells as read, a "1" would match no row and flag every one.
+            return f"must list {'whole numbers' if kind == 'integer' else 'numbers'} for a {kind} field"
         return None
-    if key in _NUMBER_BOUNDS and kind in ("integer", "number", "year"):
-        exact = isinstance(value, int) and not isinstance(value, bool)
-        if not (exact or (kind == "number" and isinstance(value, float))):
-            return f"must be {'a whole number' if kind != 'number' else 'a number'} for a {kind} field"
+    if key in _NUMBER_BOUNDS and kind in ("integer", "number", "year") and not _is_number(value, kind):
+        return f"must be {'a whole number' if kind != 'number' else 'a number'} for a {kind} field"
     if key in _NUMBER_BOUNDS and kind == "date" and not _iso_date(value):
         return "must be a date in YYYY-MM-DD form for a date field"
     return None
+
+
+def _is_number(value: object, kind: str) -> bool:
+    """Whether a JSON value is a number a field of this kind compares with: a float only for number."""
+    exact = isinstance(value, int) and not isinstance(value, bool)
+    return exact or (kind == "number" and isinstance(value, float))
 
 
 def _iso_date(value: object) -> bool:
