@@ -445,3 +445,18 @@ def test_breakdown_rules_without_a_declared_dimension_are_rules_invalid(pkg: Pat
         ("rules-invalid", RULES, line_of(pkg, RULES, f'"id": "{rule["id"]}"'), f"breakdowns.{index}")
         for index, rule in enumerate(rules)
     }
+
+
+@pytest.mark.parametrize("size", ["1e30", "1000000000000000000000000000000"])
+def test_descriptor_bytes_of_10_to_the_30_is_a_mismatch_at_its_line(pkg: Path, size: str) -> None:
+    path = pkg / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    archive = next(r for r in descriptor["resources"] if "schema" not in r and "bytes" in r)
+    text = path.read_text(encoding="utf-8")
+    needle = f'"bytes": {archive["bytes"]}'
+    start = text.index(f'"name": "{archive["name"]}"')
+    at = text.index(needle, start)
+    path.write_text(text[:at] + f'"bytes": {size}' + text[at + len(needle) :], encoding="utf-8")
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("archive-mismatch", DESCRIPTOR, text.count("\n", 0, at) + 1, "bytes")}
