@@ -355,7 +355,7 @@ def test_a_declared_field_empty_in_every_row_is_one_declaration_invalid(pkg: Pat
     column = next(
         name for name in rows_of(pkg, "outcomes")[0] if not any(row[name] for row in rows_of(pkg, "outcomes"))
     )
-    line, where = declare(pkg, "quotes", "text", column, 0)
+    line, where = declare(pkg, "quotes", "source", column, 0)
     code, report = run(pkg)
     assert code == 1
     assert located(report) == {("declaration-invalid", DESCRIPTOR, line, where)}

@@ -339,11 +339,12 @@ FIELD_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
 property names a string field: an identifier, words as printed, or a partial ISO date."""
 
 
-MAY_BE_EMPTY = {("figures", "value"), ("coverage", "value")}
-"""Required properties whose field may be empty in every row: a table may hold several figure
-columns (a sentence, a licence, a register term) of which a package states none yet. Every
-other required property names a field that identifies or locates each row, and a field empty
-in every row would leave its check nothing to check, in silence."""
+MAY_BE_EMPTY = {("figures", "value"), ("figures", "quote"), ("coverage", "value"), ("quotes", "text")}
+"""Required properties whose field may be empty in every row: the words or figures a row states,
+of which a table may hold several columns (a sentence, a licence, a child's status) that a
+package fills for none of its rows yet. Every other required property names a field that
+identifies or locates each row, and a field empty in every row would leave its check nothing
+to check, in silence."""
 WHOLE_LIST_SECTIONS = {"coverage"}
 """List sections whose records make one promise together: one that cannot be read sets the
 whole section aside (every printed number must be a figure of some record)."""
