@@ -8,6 +8,10 @@ import re
 from typing import Any
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_LONGEST_COUNT = 7
+"""Digits of the longest count of a duration compared: a period within the years 1 to 9999
+lasts fewer than 10,000,000 days, and a longer count (P999…9Y, past the digits Python reads
+as an integer) cannot match."""
 
 
 def earliest(value: str) -> dt.date:
@@ -36,7 +40,9 @@ def readable(value: object) -> str | None:
     try:
         earliest(value)
         latest(value)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
+        # OverflowError: a year of 20 digits is past even a C long; ValueError covers a year
+        # past 9999 and a part past the digits Python reads as an integer.
         return None
     return value
 
@@ -46,6 +52,8 @@ def span_matches(start: str, end: str, duration: str) -> bool | None:
     match = _DURATION.match(duration)
     if not match or precision(start) != precision(end):
         return None
+    if any(g and len(g) > _LONGEST_COUNT for g in match.groups()):
+        return False  # no period between years 1 and 9999 lasts 10,000,000 of any unit
     years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
     unit = precision(start)
     if unit == "month" and not (weeks or days):

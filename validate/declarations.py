@@ -10,7 +10,7 @@ documents each section ("The claims profile").
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
@@ -222,6 +222,8 @@ class Declarations:
     """How many of each duration unit make a year, to compare durations across units."""
     problems: tuple[tuple[JsonPath, str], ...] = ()
     """Declarations that could not be read: where in the descriptor, and why."""
+    indices: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """For each list section, the index in the descriptor's list of each record read."""
 
     def references(self) -> Iterator[tuple[JsonPath, str, str | None]]:
         """Every (where, resource, field) the declarations name; field None for a whole resource."""
@@ -232,7 +234,7 @@ class Declarations:
             if record is not None:
                 yield from _fields_of(record, (PROPERTY, section))
         for section in ("quotes", "figures", "people", "coverage", "positions"):
-            for index, record in enumerate(getattr(self, section)):
+            for index, record in zip(self.position(section), getattr(self, section), strict=True):
                 yield from _fields_of(record, (PROPERTY, section, index))
         if self.register is not None:
             where: JsonPath = (PROPERTY, "register")
@@ -240,6 +242,10 @@ class Declarations:
             yield where, self.register.links, None
             yield where, self.register.links, self.register.link_entry
             yield where, self.register.links, self.register.link_claim
+
+    def position(self, section: str) -> tuple[int, ...]:
+        """The descriptor's list index of each record of a list section."""
+        return self.indices.get(section, tuple(range(len(getattr(self, section)))))
 
 
 def _fields_of(
@@ -316,6 +322,7 @@ def read_declarations(descriptor: dict[str, Any]) -> Declarations:
     if not isinstance(value, dict):
         return Declarations(problems=(((PROPERTY,), "must be an object"),))
     found: dict[str, Any] = {}
+    indices: dict[str, tuple[int, ...]] = {}
     for key, item in value.items():
         where: JsonPath = (PROPERTY, key)
         if key in RECORD_SECTIONS:
@@ -327,6 +334,7 @@ def read_declarations(descriptor: dict[str, Any]) -> Declarations:
                 continue
             records = [_record(LIST_SECTIONS[key], one, (*where, i), problems) for i, one in enumerate(items)]
             found[key] = tuple(r for r in records if r is not None)
+            indices[key] = tuple(i for i, r in enumerate(records) if r is not None)
         elif key == "required":
             if isinstance(item, list) and all(isinstance(i, str) for i in item):
                 found[key] = tuple(item)
@@ -344,4 +352,152 @@ def read_declarations(descriptor: dict[str, Any]) -> Declarations:
                 problems.append((where, "must map each unit to how many make a year (a positive number)"))
         elif not key.startswith("$") and key != "description":
             problems.append((where, f"unknown section {key!r}"))
-    return Declarations(declared=True, problems=tuple(problems), **{k: v for k, v in found.items() if v is not None})
+    return Declarations(
+        declared=True,
+        problems=tuple(problems),
+        indices=indices,
+        **{k: v for k, v in found.items() if v is not None},
+    )
+
+
+FIELD_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sources", "bytes"): ("integer",),
+    ("sources", "published"): ("date",),
+    ("sources", "doubtful"): ("boolean",),
+    ("quotes", "line"): ("integer",),
+    ("figures", "value"): ("integer", "number"),
+    ("claims", "value"): ("integer", "number"),
+    ("claims", "rounding_unit"): ("integer", "number"),
+    ("coverage", "value"): ("integer", "number"),
+    ("coverage", "line"): ("integer",),
+    ("exclusions", "line"): ("integer",),
+    ("sources", "retrieved_on"): ("date",),
+    ("layout", "line"): ("integer",),
+    ("layout", "sentence"): ("integer",),
+    ("positions", "line"): ("integer",),
+}
+"""The Table Schema types a declared field may have, by (section, property). Every other
+property names a string field: an identifier, words as printed, or a partial ISO date."""
+
+
+MAY_BE_EMPTY = {("figures", "value"), ("figures", "quote"), ("coverage", "value"), ("quotes", "text")}
+"""Required properties whose field may be empty in every row: the words or figures a row states,
+of which a table may hold several columns (a sentence, a licence, a child's status) that a
+package fills for none of its rows yet. Every other required property names a field that
+identifies or locates each row, and a field empty in every row would leave its check nothing
+to check, in silence."""
+WHOLE_LIST_SECTIONS = {"coverage"}
+"""List sections whose records make one promise together: one that cannot be read sets the
+whole section aside (every printed number must be a figure of some record)."""
+
+
+def field_types(section: str, name: str) -> tuple[str, ...]:
+    """The Table Schema types the field a section's property names may have."""
+    return FIELD_TYPES.get((section, name), ("string",))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the descriptor's resources turned out to be, for judging the declarations against them."""
+
+    names: set[str] | None
+    """Names of the declared resources; None when some resource has no usable name."""
+    types: dict[str, dict[str, str]]
+    """For each table that loaded, each field's Table Schema type."""
+    empty: Callable[[str, str], bool]
+    """Whether a field of a loaded table has rows, all of them missing."""
+    unloaded: set[str]
+    """Resources declared as tables that did not load (their own findings say why)."""
+
+
+def against_tables(declarations: Declarations, loaded: Loaded) -> Declarations:
+    """The declarations with every section checked against the resources and fields it names.
+
+    A property naming a resource that is not declared, a field its table does not have, a
+    field of a type the section cannot read (``claims.value`` naming a text column), or a
+    required property naming a field empty in every row, is a problem (declaration-invalid);
+    the record is then left out, so that no check runs on a column it cannot read, nor silently
+    finds nothing to check.
+    """
+    if loaded.names is None:
+        return declarations  # no usable list of resource names: the profile check reports it, once
+    problems = list(declarations.problems)
+    # A required resource that is not declared is resource-missing; each other is reported once.
+    missing = set(declarations.required) - loaded.names
+    changes: dict[str, Any] = {}
+    for section in RECORD_SECTIONS:
+        record = getattr(declarations, section)
+        if record is not None:
+            changes[section] = _judged(record, section, (PROPERTY, section), loaded, problems, missing)
+    indices: dict[str, tuple[int, ...]] = {}
+    for section in LIST_SECTIONS:
+        kept = [
+            (index, _judged(record, section, (PROPERTY, section, index), loaded, problems, missing))
+            for index, record in zip(declarations.position(section), getattr(declarations, section), strict=True)
+        ]
+        if section in WHOLE_LIST_SECTIONS and any(r is None for _, r in kept):
+            kept = []  # one promise: without one of its records, its other numbers would look uncovered
+        changes[section] = tuple(r for _, r in kept if r is not None)
+        indices[section] = tuple(i for i, r in kept if r is not None)
+    return dataclasses.replace(declarations, problems=tuple(problems), indices=indices, **changes)
+
+
+def _judged(
+    record: Any, section: str, where: JsonPath, loaded: Loaded, problems: list[tuple[JsonPath, str]], missing: set[str]
+) -> Any:
+    """One record checked against its table: the record, or None when a property is broken.
+
+    The whole record is set aside even for an optional property: read without it, the checks
+    would judge otherwise (a figure without its rounding unit reads as exact; a source without
+    its doubtful flag has its printed date trusted).
+    """
+    usable = True
+    for item in dataclasses.fields(record):
+        value = getattr(record, item.name)
+        if item.name == "whole_units" or value is None:
+            continue
+        required = item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
+        resource = record.links if item.name in ("link_entry", "link_claim") else record.resource
+        if item.name in ("resource", "links"):
+            problem = _resource_problem(value, loaded, missing)
+        else:
+            names = value if isinstance(value, tuple) else (value,)
+            problem = next(
+                (p for name in names if (p := _field_problem(section, item.name, resource, name, loaded, required))),
+                None,
+            )
+        if problem is None:
+            continue
+        if problem:  # an empty message: a missing resource already reported at another mention
+            problems.append(((*where, item.name) if item.name != "resource" else where, problem))
+        usable = False
+    return record if usable else None
+
+
+def _resource_problem(name: str, loaded: Loaded, missing: set[str]) -> str | None:
+    """Why a declared resource name cannot be used, or None; '' when that was already said."""
+    assert loaded.names is not None
+    if name in loaded.names and (name in loaded.types or name in loaded.unloaded):
+        return None  # a table, or one that did not load (check-skipped says which checks wait on it)
+    if name in missing:
+        return ""
+    missing.add(name)
+    if name in loaded.names:
+        return f"names resource {name!r}, which is not a table (it has no schema)"
+    return f"names resource {name!r}, which is not declared"
+
+
+def _field_problem(section: str, prop: str, resource: str, name: str, loaded: Loaded, required: bool) -> str | None:
+    """Why a declared field cannot be read as the section needs, or None."""
+    fields = loaded.types.get(resource)
+    if fields is None:
+        return None  # the resource is missing, not a table, or did not load: said once, elsewhere
+    if name not in fields:
+        return f"names field {name!r}, which {resource!r} does not have"
+    wanted = field_types(section, prop)
+    if fields[name] not in wanted:
+        needed = " or ".join(wanted)
+        return f"names field {name!r}, a {fields[name]} field of {resource!r}; {section}.{prop} needs a {needed} field"
+    if required and (section, prop) not in MAY_BE_EMPTY and loaded.empty(resource, name):
+        return f"names field {name!r}, which is empty in every row of {resource!r}: no row could be checked"
+    return None

@@ -90,14 +90,20 @@ def claims_profile() -> str:
     """Every section of the x-claims declaration, with its properties, from validate.declarations."""
     import dataclasses
 
-    from validate.declarations import LIST_SECTIONS, RECORD_SECTIONS
+    from validate.declarations import FIELD_TYPES, LIST_SECTIONS, RECORD_SECTIONS
 
-    out = ["| section | what it declares | properties (required in bold) |", "|---|---|---|"]
+    out = [
+        "| section | what it declares | properties (required in bold; the field's type when not string) |",
+        "|---|---|---|",
+    ]
     for name, kind in [*RECORD_SECTIONS.items(), *LIST_SECTIONS.items()]:
         fields = [
-            f"**`{f.name}`**"
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            else f"`{f.name}`"
+            (
+                f"**`{f.name}`**"
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                else f"`{f.name}`"
+            )
+            + (f" ({' or '.join(FIELD_TYPES[(name, f.name)])})" if (name, f.name) in FIELD_TYPES else "")
             for f in dataclasses.fields(kind)
         ]
         many = " (a list of these)" if name in LIST_SECTIONS else ""

@@ -7,7 +7,7 @@ and left out of the checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -18,6 +18,8 @@ class SubsetRule:
     id: str
     part: str
     whole: str
+    position: int = field(default=0, compare=False)
+    """Index of the rule in its list of the rules file, to locate findings about it."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class CaseLimitRule:
     unit: str
     """cases column holding its unit (custody_unit)."""
     whole: str
+    position: int = field(default=0, compare=False)
+    """Index of the rule in its list of the rules file, to locate findings about it."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class BreakdownRule:
     id: str
     dimension: str
     exhaustive: bool
+    position: int = field(default=0, compare=False)
+    """Index of the rule in its list of the rules file, to locate findings about it."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,10 @@ def parse_rules(value: dict[str, Any]) -> RuleSet:
                 continue
             rule_id = str(item.get("id", f"{kind}[{position}]"))
             if kind == "subsets":
-                found[kind].append(SubsetRule(rule_id, item["part"], item["whole"]))
+                found[kind].append(SubsetRule(rule_id, item["part"], item["whole"], position))
             elif kind == "case_limits":
-                found[kind].append(CaseLimitRule(rule_id, item["value"], item["unit"], item["whole"]))
+                found[kind].append(CaseLimitRule(rule_id, item["value"], item["unit"], item["whole"], position))
             else:
-                found[kind].append(BreakdownRule(rule_id, item["dimension"], bool(item.get("exhaustive", True))))
+                exhaustive = bool(item.get("exhaustive", True))
+                found[kind].append(BreakdownRule(rule_id, item["dimension"], exhaustive, position))
     return RuleSet(tuple(found["subsets"]), tuple(found["case_limits"]), tuple(found["breakdowns"]), tuple(problems))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,6 +113,7 @@ def _by_distinct(raw: pd.Series, missing: list[str], spec: dict[str, Any], bad: 
 
 def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: list[BadCell]) -> pd.Series:
     """One column as its type; cells that fail are NA here and listed in bad."""
+    import numpy as np
     import pandas as pd
 
     kind = spec.get("type", "string")
@@ -136,6 +136,12 @@ def _read_column(raw: pd.Series, absent: pd.Series, spec: dict[str, Any], bad: l
         # Cells of the pattern that still did not read: integers past 64 bits, which frictionless
         # reads (Python's int has no limit) and this validator cannot compare.
         _flag(raw[readable & values.isna().to_numpy()], name, "type-error", "is an integer past 64 bits", bad)
+        if kind == "number":
+            # A number past float range ('1e309', or 400 digits) reads as infinite: no interval or
+            # sum can hold it, and frictionless's Decimal reading is not one this validator compares.
+            infinite = readable & np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
+            _flag(raw[infinite], name, "type-error", "is beyond the range of a number (about 1.8e308)", bad)
+            values = values.mask(infinite)
         if rescued:
             at = raw[wrong][raw[wrong].isin(list(rescued))]
             values.loc[at.index] = [rescued[v] for v in at.tolist()]
@@ -240,6 +246,7 @@ def _impossible_partial_dates(cells: pd.Series) -> np.ndarray:
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     days = np.array(_DAYS_IN_MONTH)[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
     impossible = ((day_shaped | month_shaped) & ~month_ok) | (day_shaped & month_ok & ((day < 1) | (day > days)))
+    impossible |= simple & (year == 0)  # no year 0 in the calendar dates are read in (validate.dates)
     others = np.flatnonzero(~simple)
     values = cells.iloc[others].tolist()
     impossible[others] = [not partial_date_exists(v) for v in values]
@@ -382,14 +389,11 @@ def _flag(cells: pd.Series, name: str, code: str, message: str, bad: list[BadCel
 
 
 def partial_date_exists(value: str) -> bool:
-    """True unless a YYYY-MM-DD (or YYYY-MM) value names a day or month that does not exist."""
+    """True unless a value of up to three parts of digits (YYYY, YYYY-MM, YYYY-MM-DD) names a
+    year, month or day that does not exist, a year past 9999 included (a 20-digit year)."""
+    from validate.dates import readable
+
     parts = value.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts):
         return True  # the pattern check reports malformed values
-    if len(numbers) >= 2 and not 1 <= numbers[1] <= 12:
-        return False
-    if len(numbers) == 3:
-        return 1 <= numbers[2] <= calendar.monthrange(numbers[0], numbers[1])[1]
-    return True
+    return readable(value) is not None

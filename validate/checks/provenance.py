@@ -86,16 +86,21 @@ def check_archives(pkg: Package) -> Iterator[Finding]:
                 listed.sha256,
                 f"{path}: recorded {table_hash} but the text's sha256 is {actual}",
             )
-        if isinstance(declared_bytes, int) and declared_bytes != len(data):
+        # A float (1e30) is a number JSON Schema calls an integer when it has no fraction: judged too.
+        if type(declared_bytes) in (int, float) and declared_bytes != len(data):  # not a bool
+            listed_resources = pkg.descriptor.get("resources", []) if pkg.descriptor else []
+            position = next((i for i, r in enumerate(listed_resources) if r is resource), None)
             yield finding(
                 "archive-mismatch",
                 DESCRIPTOR,
-                _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
+                pkg.json_line(DESCRIPTOR, ("resources", position, "bytes"))
+                if position is not None
+                else _descriptor_line(pkg, f'"bytes": {declared_bytes}'),
                 "bytes",
                 f"{path}: descriptor bytes {declared_bytes} but the text has {len(data)}",
             )
         if (
-            table_bytes is not None
+            isinstance(table_bytes, (int, float))  # not NA: an empty or refused cell (past 64 bits)
             and table_bytes == table_bytes
             and int(table_bytes) != len(data)
             and sources is not None

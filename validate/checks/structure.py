@@ -175,41 +175,12 @@ def check_required_tables(pkg: Package) -> Iterator[Finding]:
 
 
 def check_declarations(pkg: Package) -> Iterator[Finding]:
-    """The claims profile (x-claims) reads, and names only resources and fields that exist."""
-    declarations = pkg.declarations
-    for where, problem in declarations.problems:
+    """The claims profile (x-claims) reads, and names only resources and fields that exist, of the
+    types its sections need (judged as the package loads: validate.declarations.against_tables)."""
+    for where, problem in pkg.declarations.problems:
         yield finding(
             "declaration-invalid", DESCRIPTOR, pkg.json_line(DESCRIPTOR, where), ".".join(map(str, where)), problem
         )
-    if (
-        pkg.descriptor is None
-        or not isinstance(pkg.descriptor.get("resources"), list)
-        or any(not isinstance(r.get("name"), str) for r in pkg.resources)
-    ):
-        return  # no usable list of resource names: the profile check reports it, once
-    names = {r.get("name") for r in pkg.resources}
-    reported: set[str] = set(declarations.required)  # a required resource missing is resource-missing
-    for where, resource, field_ in declarations.references():
-        if resource not in names:
-            if resource not in reported:  # one finding per missing resource, not one per mention
-                reported.add(resource)
-                yield finding(
-                    "declaration-invalid",
-                    DESCRIPTOR,
-                    pkg.json_line(DESCRIPTOR, where),
-                    ".".join(map(str, where)),
-                    f"names resource {resource!r}, which is not declared",
-                )
-            continue
-        table = pkg.table(resource)
-        if field_ is not None and table is not None and field_ not in {f["name"] for f in table.schema["fields"]}:
-            yield finding(
-                "declaration-invalid",
-                DESCRIPTOR,
-                pkg.json_line(DESCRIPTOR, where),
-                ".".join(map(str, where)),
-                f"names field {field_!r}, which {resource!r} does not have",
-            )
 
 
 def check_archives_are_text(pkg: Package) -> Iterator[Finding]:

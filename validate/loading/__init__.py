@@ -17,6 +17,7 @@ from validate.jsonlines import JsonPath
 from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
+from validate.loading.declared import judge_declarations
 from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file
 from validate.loading.header import match_header
@@ -24,7 +25,8 @@ from validate.loading.inline import load_inline
 from validate.loading.paths import forget_folders, is_url, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
-from validate.loading.structured import read_json, read_yaml
+from validate.loading.structured import read_json
+from validate.loading.structured_yaml import read_yaml
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
 from validate.options import Options
 
@@ -109,6 +111,7 @@ def load_package(root: Path, options: Options) -> Package:
                 codes = [f.code for f in pkg.findings[before:]]
                 pkg.unloaded[name] = codes[0] if codes else "descriptor-profile"
         seen_paths.update(same_file(p) for p in _paths(path))
+    judge_declarations(pkg)
     load_rules(pkg, options)
     return pkg
 

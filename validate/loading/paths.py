@@ -33,7 +33,10 @@ def path_problem(root: Path, path: object) -> str | None:
     full = root / path
     # A file's real path is its folder's, resolved once per folder, unless the file is a link
     # itself: resolving each of a thousand archived texts in full took a tenth of a second.
-    real = full.resolve() if os.path.islink(full) else _resolved(full.parent) / full.name
+    try:
+        real = full.resolve() if os.path.islink(full) else _resolved(full.parent) / full.name
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop, 3.13 OSError
+        return f"path {path!r} is a symlink loop"
     if not real.is_relative_to(_resolved(root)):
         return f"path {path!r} is a symlink to outside the package"
     return None
