@@ -138,6 +138,19 @@ def remote_reference(d: Path) -> set[Located]:
     return {("remote-reference", "datapackage.json", line, "resources[cases].schema")}
 
 
+def hash_mismatch(d: Path) -> set[Located]:
+    edit_descriptor(
+        d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(hash="sha256:" + "0" * 64)
+    )
+    return {("hash-mismatch", CASES, None, "hash")}
+
+
+def bytes_mismatch(d: Path) -> set[Located]:
+    size = (d / CASES).stat().st_size
+    edit_descriptor(d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(bytes=size + 1))
+    return {("bytes-mismatch", CASES, None, "bytes")}
+
+
 def file_missing(d: Path) -> set[Located]:
     (d / CASES).unlink()
     return {("file-missing", CASES, None, None)}
@@ -470,6 +483,8 @@ CASES_BY_CODE = [
     Case("resource-missing", resource_missing),
     Case("unsafe-path", unsafe_path),
     Case("remote-reference", remote_reference),
+    Case("hash-mismatch", hash_mismatch),
+    Case("bytes-mismatch", bytes_mismatch),
     Case("file-missing", file_missing),
     Case("file-empty", file_empty),
     Case("schema-invalid", schema_invalid),

@@ -113,6 +113,20 @@ CODES: dict[str, Code] = _codes(
         "relative to the package root in place of the URL; the validator never opens a connection.",
     ),
     Code(
+        "hash-mismatch",
+        "error",
+        "structure",
+        "A table's file does not have the hash its resource declares",
+        "Restore the file, or update the resource's hash (write it as sha256:<hex>; a bare hex hash is MD5).",
+    ),
+    Code(
+        "bytes-mismatch",
+        "error",
+        "structure",
+        "A table's file does not have the size its resource declares",
+        "Restore the file, or update the resource's bytes to the file's size.",
+    ),
+    Code(
         "file-missing",
         "error",
         "structure",

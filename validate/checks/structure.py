@@ -4,13 +4,13 @@ archived texts that read as text, and cells a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from validate.findings import Finding, finding
 from validate.formulas import STARTS, is_formula
+from validate.hashes import hash_matches
 from validate.jsonlines import JsonPath
 from validate.loading import path_problem, resource_label
 from validate.loading.profile import profile_finding, standard_version
@@ -221,7 +221,7 @@ def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
     declared = {r["path"]: r.get("hash") for r in pkg.resources if isinstance(r.get("path"), str)}
     for path, data in pkg.files.items():
         claim = declared.get(path)
-        if isinstance(claim, str) and claim.removeprefix("sha256:") != hashlib.sha256(data).hexdigest():
+        if not hash_matches(claim, data):
             continue
         try:
             data.decode("utf-8")

@@ -21,6 +21,7 @@ from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file, read_json, read_yaml
 from validate.loading.header import match_header
 from validate.loading.inline import load_inline
+from validate.loading.integrity import check_integrity
 from validate.loading.paths import forget_folders, is_url, path_problem
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
@@ -219,6 +220,7 @@ def load_table(
     )
     if schema is None or data is None:
         return
+    check_integrity(pkg, resource, path, data)
     before = len(pkg.findings)
     dialect = read_dialect(resource)
     lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
