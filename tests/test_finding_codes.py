@@ -151,6 +151,15 @@ def bytes_mismatch(d: Path) -> set[Located]:
     return {("bytes-mismatch", CASES, None, "bytes")}
 
 
+def dialect_invalid(d: Path) -> set[Located]:
+    edit_descriptor(
+        d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(dialect={"delimiter": ";;"})
+    )
+    lines = (d / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if '"delimiter": ";;"' in text)
+    return {("dialect-invalid", "datapackage.json", line, "resources[cases].dialect.delimiter")}
+
+
 def file_missing(d: Path) -> set[Located]:
     (d / CASES).unlink()
     return {("file-missing", CASES, None, None)}
@@ -485,6 +494,7 @@ CASES_BY_CODE = [
     Case("remote-reference", remote_reference),
     Case("hash-mismatch", hash_mismatch),
     Case("bytes-mismatch", bytes_mismatch),
+    Case("dialect-invalid", dialect_invalid),
     Case("file-missing", file_missing),
     Case("file-empty", file_empty),
     Case("schema-invalid", schema_invalid),

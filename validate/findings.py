@@ -127,6 +127,14 @@ CODES: dict[str, Code] = _codes(
         "Restore the file, or update the resource's bytes to the file's size.",
     ),
     Code(
+        "dialect-invalid",
+        "error",
+        "structure",
+        "A table's CSV dialect has a property no reader can use",
+        'Make delimiter, quoteChar and escapeChar one character each (a tab is written "\\t"), '
+        "and commentChar a non-empty string.",
+    ),
+    Code(
         "file-missing",
         "error",
         "structure",

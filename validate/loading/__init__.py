@@ -17,7 +17,7 @@ from validate.jsonlines import JsonPath
 from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
-from validate.loading.dialect import read_dialect
+from validate.loading.dialect import dialect_problems, read_dialect
 from validate.loading.files import json_limit, read_file, read_json, read_yaml
 from validate.loading.header import match_header
 from validate.loading.inline import load_inline
@@ -190,6 +190,24 @@ def remote_references(pkg: Package, resource: dict[str, Any], index: int, label:
     return bool(found)
 
 
+def _bad_dialect(pkg: Package, resource: dict[str, Any], index: int, label: str) -> bool:
+    """One dialect-invalid finding per dialect property no reader can use; True if any."""
+    problems = dialect_problems(resource)
+    csv = isinstance(resource.get("dialect"), dict) and isinstance(resource["dialect"].get("csv"), dict)
+    for key, why in problems:
+        where = ("resources", index, "dialect", *(("csv",) if csv and key in resource["dialect"]["csv"] else ()), key)
+        pkg.findings.append(
+            finding(
+                "dialect-invalid",
+                pkg.descriptor_name,
+                pkg.json_line(pkg.descriptor_name, where),
+                f"{label}.dialect.{key}",
+                why,
+            )
+        )
+    return bool(problems)
+
+
 def resource_label(resource: dict[str, Any], index: int) -> str:
     """How findings name a resource: resources[name], or resources[index] when it has no name."""
     name = resource.get("name")
@@ -213,6 +231,8 @@ def load_table(
     ahead: Ahead | None = None,
 ) -> None:
     """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
+    if _bad_dialect(pkg, resource, index, label):
+        return
     schema = load_schema(pkg, resource, index, options, label)
     # Read ahead (validate.loading.ahead), the file passed the checks read_file makes.
     data = (ahead.bytes_of(path) if ahead else None) or read_file(
@@ -251,6 +271,8 @@ def load_multipart(
     import numpy as np
     import pandas as pd
 
+    if _bad_dialect(pkg, resource, index, label):
+        return
     schema = load_schema(pkg, resource, index, options, label)
     datas = [
         read_file(pkg.root, part, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path[{i}]")
