@@ -160,6 +160,18 @@ def dialect_invalid(d: Path) -> set[Located]:
     return {("dialect-invalid", "datapackage.json", line, "resources[cases].dialect.delimiter")}
 
 
+def foreign_key_resource(d: Path) -> set[Located]:
+    path = d / "schemas" / "cases.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    position = next(i for i, key in enumerate(schema["foreignKeys"]) if key["reference"]["resource"] == "operations")
+    schema["foreignKeys"][position]["reference"]["resource"] = "no-such-resource"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    line = next(
+        i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if "no-such-resource" in text
+    )
+    return {("foreign-key-resource", "schemas/cases.json", line, f"foreignKeys[{position}].reference.resource")}
+
+
 def file_missing(d: Path) -> set[Located]:
     (d / CASES).unlink()
     return {("file-missing", CASES, None, None)}
@@ -495,6 +507,7 @@ CASES_BY_CODE = [
     Case("hash-mismatch", hash_mismatch),
     Case("bytes-mismatch", bytes_mismatch),
     Case("dialect-invalid", dialect_invalid),
+    Case("foreign-key-resource", foreign_key_resource),
     Case("file-missing", file_missing),
     Case("file-empty", file_empty),
     Case("schema-invalid", schema_invalid),

@@ -308,6 +308,13 @@ CODES: dict[str, Code] = _codes(
         "Correct the identifier, or add the row it refers to.",
     ),
     Code(
+        "foreign-key-resource",
+        "error",
+        "structure",
+        "A foreign key refers to a resource the package does not declare",
+        "Correct the reference's resource name, or declare that resource; an empty name refers to the table itself.",
+    ),
+    Code(
         "constraint-violation",
         "error",
         "types",

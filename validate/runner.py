@@ -38,6 +38,7 @@ CHECKS: tuple[Step, ...] = (
     Step("structure", structure.check_descriptor),
     Step("structure", structure.check_declarations),
     Step("structure", structure.check_required_tables),
+    Step("structure", structure.check_foreign_key_targets),
     Step("structure", structure.check_archives_are_text),
     Step("structure", structure.check_formulas),
     Step("types", types.check_types, weight=1),
