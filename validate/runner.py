@@ -171,7 +171,8 @@ def judge(package: Package, options: Options | None = None, strict: bool = False
                 "(the claims profile, in the README)"
             )
         found.append(finding("layer-not-declared", DESCRIPTOR, None, PROPERTY, message))
-    unique = sorted({package.place(f) for f in found}, key=_sort_key)
+    placed = {package.place(f) for f in found}
+    unique = sorted((f for f in placed if (f.file, f.line, f.field) not in package.padded), key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)
 
 

@@ -90,7 +90,10 @@ def load_package(root: Path, options: Options) -> Package:
                 )
             )
             continue  # the first resource of that name stands
-        twice = next((p for p in _paths(path) if same_file(p) in seen_paths), None)
+        spelled = [same_file(p) for p in _paths(path)]
+        twice = next(
+            (p for i, p in enumerate(_paths(path)) if spelled[i] in seen_paths or spelled[i] in spelled[:i]), None
+        )
         if twice is not None:
             pkg.findings.append(
                 finding(
