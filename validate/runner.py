@@ -186,8 +186,12 @@ def judge(package: Package, options: Options | None = None, strict: bool = False
                 "(the claims profile, in the README)"
             )
         found.append(finding("layer-not-declared", DESCRIPTOR, None, PROPERTY, message))
-    placed = {package.place(f) for f in found}
-    unique = sorted((f for f in placed if (f.file, f.line, f.field) not in package.padded), key=_sort_key)
+    # Only a multipart table's findings move, and only a short row's padded cells are dropped: a
+    # package with neither (nearly all) is not walked finding by finding for them.
+    placed = {package.place(f) for f in found} if any(t.parts for t in package.tables.values()) else set(found)
+    if package.padded:
+        placed = {f for f in placed if (f.file, f.line, f.field) not in package.padded}
+    unique = sorted(placed, key=_sort_key)
     return Report(tuple(capped(unique, options)), strict=strict)
 
 
