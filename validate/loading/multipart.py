@@ -67,7 +67,8 @@ def load_multipart(
         frames.append(frame)
         numbered.append(np.asarray(lines, dtype=np.int64) + offset)
         placed.append((offset, part))
-        offset += max(int(lines[-1]) if len(lines) else 1, 1)
+        # Past every line the part has, rows or not (a blank line after its last row is reported too).
+        offset += max(data.count(b"\n"), data.count(b"\r")) + 1
     # A column missing from one part (reported there) is left out of the whole, not half empty.
     common = [c for c in frames[0].columns if all(c in f.columns for f in frames)]
     frame = pd.concat([f[common] for f in frames], ignore_index=True)
