@@ -218,6 +218,8 @@ def check_foreign_key_targets(pkg: Package) -> Iterator[Finding]:
     A key to an undeclared resource could check no row; frictionless reports it as a
     resource-error. (A declared resource that did not load has its own finding.)
     """
+    if any(not isinstance(r.get("name"), str) for r in pkg.resources):
+        return  # a resource without a usable name may be the one referred to: the profile check reports it
     names = {r.get("name") for r in pkg.resources}
     listed = pkg.descriptor.get("resources") if pkg.descriptor is not None else None
     for index, resource in enumerate(listed if isinstance(listed, list) else []):
