@@ -181,6 +181,52 @@ def frictionless_command(package: Path) -> list[str]:
     return [frictionless_bin(), "validate", str(package / "datapackage.json")]
 
 
+# The real published packages of the parity suite (tests/fixtures/third_party, each README
+# says where it comes from); start-up dominates there, so they measure what a small package costs.
+PARITY_PACKAGES = ("currency-codes", "frictionless-r-v1", "frictionless-r-v2", "co2-ppm", "camtrap-dp")
+PARITY_RATIO_MAX = 1.2
+
+
+def parity_ratio(repeat: int) -> tuple[float, list[tuple[str, Measure, Measure]]]:
+    """The median over the parity suite's real packages of our time / frictionless's, each cold,
+    and each package's two measures. frictionless runs in the package's folder, offline."""
+    folder = ROOT / "tests" / "fixtures" / "third_party"
+    offline = {**os.environ, "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    measured: list[tuple[str, Measure, Measure]] = []
+    saved = dict(os.environ)
+    try:
+        os.environ.update(offline)  # run_once's children inherit it: any fetch fails at once
+        for name in PARITY_PACKAGES:
+            package = folder / name
+            ours = measure(ours_command(package), ROOT, repeat)
+            theirs = measure([frictionless_bin(), "validate", "datapackage.json"], package, repeat)
+            measured.append((name, ours, theirs))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return statistics.median(o.seconds / t.seconds for _, o, t in measured), measured
+
+
+def parity_lines(parity: tuple[float, list[tuple[str, Measure, Measure]]]) -> list[str]:
+    """The parity packages' table and the start-up target, for the README section."""
+    ratio, measured = parity
+    lines = [
+        "Real published packages of the parity suite (`tests/fixtures/third_party`), cold, median of "
+        f"{measured[0][1].runs if measured else 0} runs each:",
+        "",
+        "| Package | Ours (s) | frictionless (s) | ours / frictionless |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| `{n}` | {o.seconds:.2f} | {t.seconds:.2f} | {o.seconds / t.seconds:.2f}× |" for n, o, t in measured]
+    lines += [
+        "",
+        f"- Median time ratio over them: {ratio:.2f}× frictionless; target ≤ {PARITY_RATIO_MAX}×: "
+        f"{verdict(ratio <= PARITY_RATIO_MAX)}.",
+        "",
+    ]
+    return lines
+
+
 def bench_size(rows: int, repeat: int, slow_repeat: int, log: bool = True, ours_only: bool = False) -> SizeResult:
     """Generate a package of `rows` outcome rows and time both validators (or ours alone) on it."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -437,6 +483,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown section here")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers as JSON here")
+    parser.add_argument(
+        "--parity",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time both validators on the parity suite's real packages (median ratio)",
+    )
     return parser.parse_args(argv)
 
 
@@ -472,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{same.seconds:.2f} s, {same.peak_mb:.0f} MB peak (median of {same.runs}); "
             f"target < {SAME_CLAIM_MAX_SECONDS:g} s: {verdict(same.seconds < SAME_CLAIM_MAX_SECONDS)}.\n"
         )
+    parity = parity_ratio(args.repeat) if args.parity else None
+    if parity is not None:
+        print(f"parity packages: median ratio {parity[0]:.2f}", file=sys.stderr)
+        text += "\n" + "\n".join(parity_lines(parity))
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -482,6 +538,12 @@ def main(argv: list[str] | None = None) -> int:
             "help": help_.__dict__,
             "import_floor": {**floor[0].__dict__, "modules": len(floor[1])},
             "real": [m.__dict__ for m in real],
+            "parity": {
+                "median_ratio": parity[0],
+                "packages": {n: {"ours": o.__dict__, "frictionless": t.__dict__} for n, o, t in parity[1]},
+            }
+            if parity
+            else None,
             "sizes": [
                 {
                     "rows": r.rows,

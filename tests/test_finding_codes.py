@@ -138,6 +138,40 @@ def remote_reference(d: Path) -> set[Located]:
     return {("remote-reference", "datapackage.json", line, "resources[cases].schema")}
 
 
+def hash_mismatch(d: Path) -> set[Located]:
+    edit_descriptor(
+        d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(hash="sha256:" + "0" * 64)
+    )
+    return {("hash-mismatch", CASES, None, "hash")}
+
+
+def bytes_mismatch(d: Path) -> set[Located]:
+    size = (d / CASES).stat().st_size
+    edit_descriptor(d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(bytes=size + 1))
+    return {("bytes-mismatch", CASES, None, "bytes")}
+
+
+def dialect_invalid(d: Path) -> set[Located]:
+    edit_descriptor(
+        d, lambda x: next(r for r in x["resources"] if r["name"] == "cases").update(dialect={"delimiter": ";;"})
+    )
+    lines = (d / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if '"delimiter": ";;"' in text)
+    return {("dialect-invalid", "datapackage.json", line, "resources[cases].dialect.delimiter")}
+
+
+def foreign_key_resource(d: Path) -> set[Located]:
+    path = d / "schemas" / "cases.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    position = next(i for i, key in enumerate(schema["foreignKeys"]) if key["reference"]["resource"] == "operations")
+    schema["foreignKeys"][position]["reference"]["resource"] = "no-such-resource"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    line = next(
+        i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if "no-such-resource" in text
+    )
+    return {("foreign-key-resource", "schemas/cases.json", line, f"foreignKeys[{position}].reference.resource")}
+
+
 def file_missing(d: Path) -> set[Located]:
     (d / CASES).unlink()
     return {("file-missing", CASES, None, None)}
@@ -482,6 +516,10 @@ CASES_BY_CODE = [
     Case("resource-missing", resource_missing),
     Case("unsafe-path", unsafe_path),
     Case("remote-reference", remote_reference),
+    Case("hash-mismatch", hash_mismatch),
+    Case("bytes-mismatch", bytes_mismatch),
+    Case("dialect-invalid", dialect_invalid),
+    Case("foreign-key-resource", foreign_key_resource),
     Case("file-missing", file_missing),
     Case("file-empty", file_empty),
     Case("schema-invalid", schema_invalid),

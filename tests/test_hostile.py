@@ -397,13 +397,11 @@ def test_custom_resource_profile_is_not_fetched(pkg: Path) -> None:
     }
 
 
-def test_multipart_path_is_refused(pkg: Path) -> None:
-    set_resource(pkg, "metrics", "path", [METRICS, METRICS])
+def test_multipart_path_naming_one_file_twice_is_refused(pkg: Path) -> None:
+    set_resource(pkg, "metrics", "path", [METRICS, "./" + METRICS])
     code, report = run(pkg)
     assert code == 1
-    assert located(report) == {
-        ("descriptor-profile", DESCRIPTOR, descriptor_line(pkg, '"path": ['), "resources[metrics].path")
-    }
+    assert located(report) == {("duplicate-resource", DESCRIPTOR, None, "resources")}
 
 
 # ---- CSV bytes ------------------------------------------------------------------------------

@@ -99,3 +99,10 @@ def test_two_spellings_of_one_path_are_one_file(tmp_path: Path) -> None:
     code, report = run(root)
     assert code == 1
     assert located(report) == {("duplicate-resource", "datapackage.json", None, "resources")}
+
+
+def test_a_blank_line_after_the_first_parts_last_row_stays_in_that_part(tmp_path: Path) -> None:
+    parts = {**PARTS, "part-1.csv": "id,name\n1,Ada\n2,Grace\n\n"}
+    code, report = run(_package(tmp_path, parts))
+    assert code == 1
+    assert located(report) == {("ragged-row", "part-1.csv", 4, None)}

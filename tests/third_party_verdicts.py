@@ -9,8 +9,9 @@ which runs `frictionless validate --json DESCRIPTOR` in each fixture's folder in
 namespace with no interfaces (unshare -n; where that is not allowed, the run falls back to
 HTTP(S)_PROXY set to a closed local port, so that any fetch fails at once), and prints the
 dictionary below. frictionless checks v1 and v2 descriptors against the profiles it ships,
-so nothing else needs the network; the one URL in the fixtures (remote-path) is on the
-reserved .invalid domain and its fetch fails, which frictionless reports as a scheme-error.
+so nothing else needs the network; the URL of remote-path is on the reserved .invalid domain
+and its fetch fails, which frictionless reports as a scheme-error, and camtrap-dp's profile
+URL cannot be fetched offline either (a metadata-error, at which frictionless stops).
 
 Each verdict is a projection of frictionless's report: whether it is valid, and the
 (type, rowNumber, fieldName) of every error, sorted; rowNumber counts the header as row 1.
@@ -49,6 +50,41 @@ class Verdict(NamedTuple):
 
 
 VERDICTS: dict[str, Verdict] = {
+    "camtrap-dp": Verdict(valid=False, errors=(("metadata-error", None, None),)),
+    "co2-ppm": Verdict(
+        valid=False,
+        errors=(
+            ("blank-row", 2, None),
+            ("extra-cell", 2, ""),
+            ("extra-cell", 3, ""),
+            ("extra-cell", 4, ""),
+            ("extra-cell", 5, ""),
+            ("extra-cell", 6, ""),
+            ("extra-cell", 7, ""),
+            ("extra-cell", 8, ""),
+            ("extra-cell", 9, ""),
+        ),
+    ),
+    "co2-ppm-bad-cell": Verdict(
+        valid=False,
+        errors=(
+            ("blank-row", 2, None),
+            ("extra-cell", 2, ""),
+            ("extra-cell", 3, ""),
+            ("extra-cell", 4, ""),
+            ("extra-cell", 5, ""),
+            ("extra-cell", 6, ""),
+            ("extra-cell", 7, ""),
+            ("extra-cell", 8, ""),
+            ("extra-cell", 9, ""),
+            ("type-error", 3, "Average"),
+        ),
+    ),
+    "currency-codes": Verdict(valid=True, errors=()),
+    "currency-codes-bad-cell": Verdict(valid=False, errors=(("type-error", 2, "NumericCode"),)),
+    "frictionless-r-v1": Verdict(valid=True, errors=()),
+    "frictionless-r-v2": Verdict(valid=True, errors=()),
+    "frictionless-r-v2-bad-cell": Verdict(valid=False, errors=(("type-error", 6, "count"),)),
     "gdp-v1": Verdict(valid=True, errors=()),
     "gdp-v1-bad-cell": Verdict(valid=False, errors=(("type-error", 7, "Value"),)),
     "inline-data": Verdict(valid=True, errors=()),

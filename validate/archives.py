@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from validate.hashes import declared_hash, hash_matches
 from validate.model import Package
 from validate.text import SourceIndex, SourceText, source_texts_of, utf8_array
 from validate.typed import typed_table
@@ -81,17 +82,16 @@ def resources_by_path(pkg: Package) -> dict[object, dict[str, Any]]:
     return found
 
 
-def _recorded(pkg: Package, path: str, table_hash: object, by_path: dict[object, dict[str, Any]]) -> list[str]:
-    """The sha256 values recorded for an archived text, in the descriptor and the sources table."""
-    resource = by_path.get(path, {})
-    declared = resource.get("hash")
-    claims = [declared.removeprefix("sha256:")] if isinstance(declared, str) else []
-    return claims + ([table_hash] if isinstance(table_hash, str) else [])
-
-
 def _text_changed(
     pkg: Package, path: str, data: bytes, table_hash: object, by_path: dict[object, dict[str, Any]]
 ) -> bool:
-    """True when the text matches none of the hashes recorded for it: changed, truncated or swapped."""
-    claims = _recorded(pkg, path, table_hash, by_path)
-    return bool(claims) and hashlib.sha256(data).hexdigest() not in claims
+    """True when the text matches none of the hashes recorded for it: changed, truncated or swapped.
+
+    The descriptor's hash is read as the spec writes it (validate.hashes: a bare one is MD5);
+    the sources table records sha256.
+    """
+    declared = by_path.get(path, {}).get("hash")
+    matches = [hash_matches(declared, data)] if declared_hash(declared) else []
+    if isinstance(table_hash, str):
+        matches.append(hashlib.sha256(data).hexdigest() == table_hash)
+    return bool(matches) and not any(matches)

@@ -79,7 +79,7 @@ def _geopoint(cell: str, form: object) -> tuple[Decimal, Decimal] | None:
 def _geojson(form: object) -> Callable[[str], object]:
     """A JSON object, checked against the GeoJSON (or TopoJSON) profile frictionless ships."""
     from frictionless import settings
-    from jsonschema.validators import validator_for
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 
     profile = settings.TOPOJSON_PROFILE if form == "topojson" else settings.GEOJSON_PROFILE
     validator = validator_for(profile)(profile) if form in ("default", "topojson", None) else None
@@ -98,7 +98,7 @@ def _geojson(form: object) -> Callable[[str], object]:
 
 def _duration(cell: str) -> object:
     """An ISO 8601 duration, as isodate reads it (P1Y2M3DT4H5M6S, PT5M, P2W)."""
-    import isodate
+    import isodate  # type: ignore[import-untyped]
 
     try:
         return isodate.parse_duration(cell)

@@ -86,6 +86,17 @@ def finding_codes() -> str:
     return "\n".join(out)
 
 
+def frictionless_types() -> str:
+    """Every finding code with the frictionless error type of the same defect, from the one table."""
+    from validate.findings import CODES, FRICTIONLESS_TYPES
+
+    out = ["| code | frictionless error type |", "|---|---|"]
+    for code in CODES:
+        kind = FRICTIONLESS_TYPES.get(code)
+        out.append(f"| `{code}` | {f'`{kind}`' if kind else 'none: not a frictionless check'} |")
+    return "\n".join(out)
+
+
 def claims_profile() -> str:
     """Every section of the x-claims declaration, with its properties, from validate.declarations."""
     import dataclasses
@@ -132,6 +143,7 @@ SECTIONS = {
     "qualifiers": qualifier_readings,
     "data-dictionary": data_dictionary,
     "finding-codes": finding_codes,
+    "frictionless-types": frictionless_types,
     "cli-help": cli_help,
     "claims-profile": claims_profile,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,7 +35,21 @@ class Finding:
             "line": self.line,
             "field": self.field,
             "message": self.message,
+            "frictionless_type": self.frictionless_type,
         }
+
+    @property
+    def frictionless_type(self) -> str | None:
+        """The frictionless 5 error type of the same defect (FRICTIONLESS_TYPES), or None when it has none."""
+        kind = FRICTIONLESS_TYPES.get(self.code)
+        if self.code == "ragged-row":
+            # One code here, three types there: by the row's cell count, which the message gives.
+            counts = re.search(r"(\d+) cells; the header has (\d+)", self.message)
+            if "empty line" in self.message:
+                return "blank-row"
+            if counts and int(counts[1]) < int(counts[2]):
+                return "missing-cell"
+        return kind
 
 
 @dataclass(frozen=True)
@@ -111,6 +126,28 @@ CODES: dict[str, Code] = _codes(
         "A resource's data, schema or dialect is a URL",
         "Vendor it: download the file into the package (keeping its licence), and write its path "
         "relative to the package root in place of the URL; the validator never opens a connection.",
+    ),
+    Code(
+        "hash-mismatch",
+        "error",
+        "structure",
+        "A table's file does not have the hash its resource declares",
+        "Restore the file, or update the resource's hash (write it as sha256:<hex>; a bare hex hash is MD5).",
+    ),
+    Code(
+        "bytes-mismatch",
+        "error",
+        "structure",
+        "A table's file does not have the size its resource declares",
+        "Restore the file, or update the resource's bytes to the file's size.",
+    ),
+    Code(
+        "dialect-invalid",
+        "error",
+        "structure",
+        "A table's CSV dialect has a property no reader can use",
+        'Make delimiter, quoteChar and escapeChar one character each (a tab is written "\\t"), '
+        "and commentChar a non-empty string.",
     ),
     Code(
         "file-missing",
@@ -284,6 +321,13 @@ CODES: dict[str, Code] = _codes(
         "types",
         "A reference points at a row that does not exist",
         "Correct the identifier, or add the row it refers to.",
+    ),
+    Code(
+        "foreign-key-resource",
+        "error",
+        "structure",
+        "A foreign key refers to a resource the package does not declare",
+        "Correct the reference's resource name, or declare that resource; an empty name refers to the table itself.",
     ),
     Code(
         "constraint-violation",
@@ -487,6 +531,54 @@ CODES: dict[str, Code] = _codes(
         "Fix the rules file; every metric it names must be in the declared metrics table.",
     ),
 )
+
+
+FRICTIONLESS_TYPES: dict[str, str | None] = {
+    # The frictionless 5 error type that reports the same defect, for tools built on its reports;
+    # None where frictionless has no such check (this package's own rules, limits and claims).
+    "descriptor-missing": "package-error",
+    "descriptor-invalid": "package-error",
+    "descriptor-profile": "package-error",
+    "file-too-large": None,
+    "duplicate-resource": "package-error",
+    "resource-missing": None,
+    "unsafe-path": "resource-error",
+    "remote-reference": "scheme-error",
+    "hash-mismatch": "hash-count",
+    "bytes-mismatch": "byte-count",
+    "dialect-invalid": "source-error",
+    "file-missing": "scheme-error",
+    "file-empty": "source-error",
+    "schema-invalid": "schema-error",
+    "encoding-error": "encoding-error",
+    "byte-order-mark": None,
+    "line-ending": None,
+    "mixed-line-endings": None,
+    "control-character": None,
+    "line-too-long": None,
+    "unclosed-quote": "source-error",
+    "ragged-row": "extra-cell",  # missing-cell for a short row, blank-row for an empty line
+    "blank-header": "blank-label",
+    "duplicate-header": "duplicate-label",
+    "header-order": "incorrect-label",
+    "missing-column": "missing-label",
+    "extra-column": "extra-label",
+    "formula-injection": None,
+    "type-error": "type-error",
+    "invalid-date": "type-error",
+    "required-missing": "constraint-error",
+    "pattern-mismatch": "constraint-error",
+    "enum-violation": "constraint-error",
+    "out-of-range": "constraint-error",
+    "duplicate-value": "unique-error",
+    "duplicate-key": "primary-key",
+    "foreign-key": "foreign-key",
+    "foreign-key-resource": "resource-error",
+    "constraint-violation": "constraint-error",
+    "archive-mismatch": "hash-count",
+}
+"""Codes not listed have no frictionless equivalent: the provenance, coverage and consistency
+checks, and the notes about what ran."""
 
 
 def finding(code: str, file: str, line: int | None, field_: str | None, message: str) -> Finding:

@@ -103,6 +103,9 @@ class Package:
     filling: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     """Held while ``source_texts`` or ``source_index`` is filled (a table's own lock may be taken
     inside it, never the other way round)."""
+    padded: set[tuple[str, int, str]] = field(default_factory=set)
+    """(file, line, field) of each cell a short row lacks: read as missing so that the row's other
+    cells are checked, and never reported (the row's ragged-row finding says it)."""
     _json_lines: dict[str, dict[JsonPath, int]] = field(default_factory=dict, repr=False)
 
     def place(self, found: Finding) -> Finding:

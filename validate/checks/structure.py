@@ -4,13 +4,13 @@ archived texts that read as text, and cells a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from validate.findings import Finding, finding
 from validate.formulas import STARTS, is_formula
+from validate.hashes import hash_matches
 from validate.jsonlines import JsonPath
 from validate.loading import path_problem, resource_label
 from validate.loading.profile import profile_finding, standard_version
@@ -183,6 +183,41 @@ def check_declarations(pkg: Package) -> Iterator[Finding]:
         )
 
 
+def check_foreign_key_targets(pkg: Package) -> Iterator[Finding]:
+    """Every foreign key of a loaded table refers to a resource the package declares.
+
+    A key to an undeclared resource could check no row; frictionless reports it as a
+    resource-error. (A declared resource that did not load has its own finding.)
+    """
+    if any(not isinstance(r.get("name"), str) for r in pkg.resources):
+        return  # a resource without a usable name may be the one referred to: the profile check reports it
+    names = {r.get("name") for r in pkg.resources}
+    listed = pkg.descriptor.get("resources") if pkg.descriptor is not None else None
+    for index, resource in enumerate(listed if isinstance(listed, list) else []):
+        if not isinstance(resource, dict):
+            continue
+        table = pkg.table(resource["name"]) if isinstance(resource.get("name"), str) else None
+        foreign = table.schema.get("foreignKeys") if table is not None else None
+        if table is None or not isinstance(foreign, list):
+            continue
+        inline = not isinstance(resource.get("schema"), str)
+        file = pkg.descriptor_name if inline else str(resource["schema"])
+        base: JsonPath = ("resources", index, "schema") if inline else ()
+        prefix = f"{resource_label(resource, index)}.schema." if inline else ""
+        for position, spec in enumerate(foreign):
+            reference = spec.get("reference") if isinstance(spec, dict) else None
+            target = reference.get("resource") if isinstance(reference, dict) else None
+            if isinstance(target, str) and target and target not in names:
+                where = ("foreignKeys", position, "reference", "resource")
+                yield finding(
+                    "foreign-key-resource",
+                    file,
+                    pkg.json_line(file, (*base, *where)),
+                    f"{prefix}foreignKeys[{position}].reference.resource",
+                    f"refers to resource {target!r}, which the package does not declare",
+                )
+
+
 def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
     """Every non-table resource that matches its declared hash decodes as UTF-8.
 
@@ -192,7 +227,7 @@ def check_archives_are_text(pkg: Package) -> Iterator[Finding]:
     declared = {r["path"]: r.get("hash") for r in pkg.resources if isinstance(r.get("path"), str)}
     for path, data in pkg.files.items():
         claim = declared.get(path)
-        if isinstance(claim, str) and claim.removeprefix("sha256:") != hashlib.sha256(data).hexdigest():
+        if not hash_matches(claim, data):
             continue
         try:
             data.decode("utf-8")

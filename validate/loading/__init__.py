@@ -13,16 +13,18 @@ from typing import Any
 
 from validate.declarations import read_declarations
 from validate.findings import finding
-from validate.jsonlines import JsonPath
 from validate.loading.ahead import Ahead, read_ahead
 from validate.loading.byte_scans import has_control_byte
 from validate.loading.csv_read import parse_csv, report_control_characters
 from validate.loading.declared import judge_declarations
 from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file
-from validate.loading.header import match_header
+from validate.loading.header import match_header, positional_header
 from validate.loading.inline import load_inline
-from validate.loading.paths import forget_folders, is_url, path_problem
+from validate.loading.integrity import check_integrity
+from validate.loading.multipart import load_multipart
+from validate.loading.paths import forget_folders, path_problem, paths_of, same_file
+from validate.loading.refusals import bad_dialect, remote_references
 from validate.loading.rules import load_rules
 from validate.loading.schemas import load_schema
 from validate.loading.structured import read_json
@@ -92,7 +94,10 @@ def load_package(root: Path, options: Options) -> Package:
                 )
             )
             continue  # the first resource of that name stands
-        twice = next((p for p in _paths(path) if same_file(p) in seen_paths), None)
+        spelled = [same_file(p) for p in paths_of(path)]
+        twice = next(
+            (p for i, p in enumerate(paths_of(path)) if spelled[i] in seen_paths or spelled[i] in spelled[:i]), None
+        )
         if twice is not None:
             pkg.findings.append(
                 finding(
@@ -110,25 +115,10 @@ def load_package(root: Path, options: Options) -> Package:
             if name not in pkg.tables and not (isinstance(path, str) and path in pkg.files):
                 codes = [f.code for f in pkg.findings[before:]]
                 pkg.unloaded[name] = codes[0] if codes else "descriptor-profile"
-        seen_paths.update(same_file(p) for p in _paths(path))
+        seen_paths.update(same_file(p) for p in paths_of(path))
     judge_declarations(pkg)
     load_rules(pkg, options)
     return pkg
-
-
-def _paths(path: object) -> list[str]:
-    """The file paths a resource's path gives: itself, or each part of a multipart path."""
-    if isinstance(path, str):
-        return [path]
-    return [p for p in path if isinstance(p, str)] if isinstance(path, list) else []
-
-
-def same_file(path: str) -> str:
-    """One spelling of a path for every alias of it: data/x.csv, ./data/x.csv and data//./x.csv
-    name one file ('..' is refused as unsafe before it matters)."""
-    import posixpath
-
-    return posixpath.normpath(path)
 
 
 def _load_resource(
@@ -144,14 +134,13 @@ def _load_resource(
             load_inline(pkg, resource, index, name if isinstance(name, str) else label, options, label)
         return  # inline data without a schema has no cells to check
     if isinstance(path, list) and path and all(isinstance(p, str) for p in path):
-        problems = [(i, path_problem(pkg.root, p)) for i, p in enumerate(path)]
-        for i, problem in problems:
-            if problem is not None:
-                pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path[{i}]", problem))
-        if all(problem is None for _, problem in problems) and (
-            resource.get("type") == "table" or "schema" in resource
-        ):
-            load_multipart(pkg, resource, index, name if isinstance(name, str) else path[0], path, options, label)
+        unsafe = [(i, problem) for i, p in enumerate(path) if (problem := path_problem(pkg.root, p))]
+        for i, problem in unsafe:
+            pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path[{i}]", problem))
+        if not unsafe and (resource.get("type") == "table" or "schema" in resource):
+            lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
+            table = name if isinstance(name, str) else path[0]
+            load_multipart(pkg, resource, index, table, path, options, label, lf_only)
         return  # the bytes of a multipart file that is not a table are not checked
     if not isinstance(path, str):
         return  # missing, empty or of the wrong type: the profile check reports it, once
@@ -167,42 +156,10 @@ def _load_resource(
         pkg.files[path] = raw
 
 
-def remote_references(pkg: Package, resource: dict[str, Any], index: int, label: str) -> bool:
-    """One remote-reference finding per URL the resource's path, schema or dialect gives; True if any."""
-    found: list[tuple[JsonPath, str, str]] = []
-    path = resource.get("path")
-    if isinstance(path, list):
-        found += [(("path", i), f"{label}.path[{i}]", p) for i, p in enumerate(path) if is_url(p)]
-    elif is_url(path):
-        found.append((("path",), f"{label}.path", str(path)))
-    for key in ("schema", "dialect"):
-        if is_url(resource.get(key)):
-            found.append(((key,), f"{label}.{key}", str(resource[key])))
-    for where, field_, url in found:
-        what = "data" if where[0] == "path" else f"the {where[0]}"
-        pkg.findings.append(
-            finding(
-                "remote-reference",
-                pkg.descriptor_name,
-                pkg.json_line(pkg.descriptor_name, ("resources", index, *where)),
-                field_,
-                f"{what} is at {url}, and the validator never opens a connection: vendor it (download the "
-                f"file into the package, keep its licence, and write its relative path here instead of the URL)",
-            )
-        )
-    return bool(found)
-
-
 def resource_label(resource: dict[str, Any], index: int) -> str:
     """How findings name a resource: resources[name], or resources[index] when it has no name."""
     name = resource.get("name")
     return f"resources[{name}]" if isinstance(name, str) and name else f"resources[{index}]"
-
-
-def positional_header(schema: dict[str, Any], width: int) -> list[str]:
-    """Column names of a table without a header row: the schema's fields by position."""
-    fields = [f["name"] for f in schema["fields"]]
-    return [fields[i] if i < len(fields) else f"field{i + 1}" for i in range(width)]
 
 
 def load_table(
@@ -216,6 +173,8 @@ def load_table(
     ahead: Ahead | None = None,
 ) -> None:
     """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
+    if bad_dialect(pkg, resource, index, label):
+        return
     schema = load_schema(pkg, resource, index, options, label)
     # Read ahead (validate.loading.ahead), the file passed the checks read_file makes.
     data = (ahead.bytes_of(path) if ahead else None) or read_file(
@@ -223,6 +182,7 @@ def load_table(
     )
     if schema is None or data is None:
         return
+    check_integrity(pkg, resource, path, data)
     before = len(pkg.findings)
     dialect = read_dialect(resource)
     lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
@@ -238,54 +198,3 @@ def load_table(
     if has_control_byte(data):
         report_control_characters(raw, lines, names, path, pkg)
     pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)
-
-
-def load_multipart(
-    pkg: Package, resource: dict[str, Any], index: int, name: str, parts: list[str], options: Options, label: str
-) -> None:
-    """Read a table whose path is a list of files as one table, each row at its own file and line.
-
-    Each part is read as a file of its own (byte-level findings name it), and, when the
-    dialect has a header row, starts with the header, as frictionless reads a multipart CSV;
-    its header is matched to the schema like the first part's. Rows are numbered on through
-    the parts (Table.parts), and each finding is placed back at its part and line.
-    """
-    import numpy as np
-    import pandas as pd
-
-    schema = load_schema(pkg, resource, index, options, label)
-    datas = [
-        read_file(pkg.root, part, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path[{i}]")
-        for i, part in enumerate(parts)
-    ]
-    if schema is None or any(data is None for data in datas):
-        return
-    dialect = read_dialect(resource)
-    lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
-    frames: list[Any] = []
-    numbered: list[Any] = []
-    placed: list[tuple[int, str]] = []
-    offset, incomplete = 0, False
-    for part, data in zip(parts, datas, strict=True):
-        assert data is not None
-        before = len(pkg.findings)
-        parsed = parse_csv(data, part, options, pkg, dialect, lf_only)
-        if parsed is None:
-            return
-        header, raw, lines = parsed
-        incomplete = incomplete or any(
-            f.code == "ragged-row" and not f.message.endswith("ignored") for f in pkg.findings[before:]
-        )
-        if not dialect.header:
-            header = positional_header(schema, len(header))
-        frame, names = match_header(header, raw, schema, part, pkg)
-        if has_control_byte(data):
-            report_control_characters(raw, lines, names, part, pkg)
-        frames.append(frame)
-        numbered.append(np.asarray(lines, dtype=np.int64) + offset)
-        placed.append((offset, part))
-        offset += max(int(lines[-1]) if len(lines) else 1, 1)
-    # A column missing from one part (reported there) is left out of the whole, not half empty.
-    common = [c for c in frames[0].columns if all(c in f.columns for f in frames)]
-    frame = pd.concat([f[common] for f in frames], ignore_index=True)
-    pkg.tables[name] = Table(name, parts[0], schema, frame, np.concatenate(numbered), incomplete, parts=tuple(placed))

@@ -47,9 +47,17 @@ def parse_exact(data: bytes, path: str, pkg: Package, dialect: Dialect) -> Parse
                         )
                     )
                     row = row[: len(header)]
-                else:
+                elif not row:
                     pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
                     continue
+                else:
+                    # The cells are checked where they align with the header by position, as
+                    # frictionless checks them: extra cells are dropped, missing ones padded as
+                    # missing and never reported (Package.padded); the row's one finding is this.
+                    pkg.findings.append(finding("ragged-row", path, start, None, f"row has {what}"))
+                    short = range(len(row), len(header))
+                    pkg.padded.update((path, start, header[i]) for i in short)
+                    row = row[: len(header)] + [""] * len(short)
             rows.append(row)
             lines.append(start)
     except csv.Error as error:

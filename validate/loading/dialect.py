@@ -68,3 +68,30 @@ def _char(value: object, default: str | None = None) -> str | None:
 
 def _flag(value: object, default: bool) -> bool:
     return value if isinstance(value, bool) else default
+
+
+_CHARACTERS = ("delimiter", "quoteChar", "escapeChar")
+
+
+def dialect_problems(resource: dict[str, Any]) -> list[tuple[str, str]]:
+    """(property, why) for each CSV property of the resource's dialect that no reader can use.
+
+    A flag (header, doubleQuote...) of the wrong type is the profile check's descriptor-profile.
+    frictionless cannot read such a table either (a source-error, or a control-error for a
+    value of the wrong type), so the table is not read: read with the default in its place,
+    every cell would be judged by the wrong syntax.
+    """
+    declared = resource.get("dialect")
+    if not isinstance(declared, dict):
+        return []
+    dialect = {**declared, **declared["csv"]} if isinstance(declared.get("csv"), dict) else declared
+    problems: list[tuple[str, str]] = []
+    for key in _CHARACTERS:
+        value = dialect.get(key)
+        if key not in dialect or (value is None and key != "delimiter"):
+            continue
+        if not isinstance(value, str) or len(value) != 1 or value in "\r\n":
+            problems.append((key, f"{key} is {value!r}; it must be one character, not a line break"))
+    if "commentChar" in dialect and not (isinstance(dialect["commentChar"], str) and dialect["commentChar"]):
+        problems.append(("commentChar", f"commentChar is {dialect['commentChar']!r}; it must be a non-empty string"))
+    return problems

@@ -88,3 +88,9 @@ def _meant(expected: list[str], header: list[str], position: int, heard: set[str
     if len(header) != len(expected) or expected[position] in heard:
         return ""
     return f"; read as the schema's {expected[position]!r}, the column at this position"
+
+
+def positional_header(schema: dict[str, Any], width: int) -> list[str]:
+    """Column names of a table without a header row: the schema's fields by position."""
+    fields = [f["name"] for f in schema["fields"]]
+    return [fields[i] if i < len(fields) else f"field{i + 1}" for i in range(width)]

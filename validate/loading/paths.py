@@ -53,3 +53,18 @@ def _resolved(folder: Path) -> Path:
     """The folder with its symlinks resolved, once per folder in a run (every resource path is
     checked against the package root: a thousand archived texts asked for it two thousand times)."""
     return folder.resolve()
+
+
+def paths_of(path: object) -> list[str]:
+    """The file paths a resource's path gives: itself, or each part of a multipart path."""
+    if isinstance(path, str):
+        return [path]
+    return [p for p in path if isinstance(p, str)] if isinstance(path, list) else []
+
+
+def same_file(path: str) -> str:
+    """One spelling of a path for every alias of it: data/x.csv, ./data/x.csv and data//./x.csv
+    name one file ('..' is refused as unsafe before it matters)."""
+    import posixpath
+
+    return posixpath.normpath(path)
