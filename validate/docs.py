@@ -160,6 +160,28 @@ def render(readme: str) -> str:
     return readme
 
 
+THREAT_MODEL = "docs/threat-model.md"
+"""A copy of the README's threat model, for readers sent straight to it (and options.py)."""
+
+
+def threat_model(readme: str) -> str:
+    """docs/threat-model.md: the README's "Threat model" section, word for word."""
+    start = readme.index("\n## Threat model\n") + 1
+    end = readme.find("\n## ", start)
+    section = readme[start : end + 1 if end != -1 else len(readme)]
+    return f"<!-- Generated from README.md by `make docs`: edit the README, not this file. -->\n\n{section}"
+
+
+def _write(relative: str, text: str) -> None:
+    """Write one generated file through the one writer: never through a link out of the repository."""
+    from validate.writer import Writer, WriteRefused
+
+    try:
+        Writer(ROOT).replace(relative, text.encode("utf-8"))
+    except WriteRefused as refused:
+        raise click.ClickException(f"{refused}; {relative} was not written") from None
+
+
 @click.command()
 @click.option("--write", "mode", flag_value="write", help="Rewrite README.md's generated sections.")
 @click.option("--check", "mode", flag_value="check", default=True, help="Exit 1 if README.md has drifted.")
@@ -168,15 +190,14 @@ def main(mode: str) -> None:
     path = ROOT / "README.md"
     current = path.read_text(encoding="utf-8")
     wanted = render(current)
+    wanted_threats = threat_model(wanted)
+    threats = ROOT / THREAT_MODEL
+    current_threats = threats.read_text(encoding="utf-8") if threats.is_file() else ""
     if mode == "write":
-        from validate.writer import Writer, WriteRefused
-
-        try:  # through the one writer: never through a README.md that is a link out of the repository
-            Writer(ROOT).replace("README.md", wanted.encode("utf-8"))
-        except WriteRefused as refused:
-            raise click.ClickException(f"{refused}; README.md was not written") from None
-    elif wanted != current:
-        click.echo("README.md has drifted from the schemas or code: run `make docs`", err=True)
+        _write("README.md", wanted)
+        _write(THREAT_MODEL, wanted_threats)
+    elif wanted != current or wanted_threats != current_threats:
+        click.echo("README.md or docs/threat-model.md has drifted from the schemas or code: run `make docs`", err=True)
         sys.exit(1)
 
 
