@@ -7,45 +7,21 @@ errors. Exit codes are the validator's: 0 done, 1 invalid package or refused bui
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
+from publish.guard import guarded as _guarded
+
 if TYPE_CHECKING:
     from publish.package import Package
-
-EXIT_INVALID, EXIT_INTERNAL = 1, 3
-T = TypeVar("T")
 
 PACKAGE_DIR = click.argument(
     "package_dir",
     default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-
-
-def _guarded(package_dir: Path, work: Callable[[Package], T]) -> T:
-    """Load the package through the validator, then do the work; findings and refusals, never a traceback."""
-    from publish.package import InvalidPackage, PackageError, load_package
-    from validate.render import RENDERERS
-    from validate.writer import WriteRefused
-
-    try:
-        return work(load_package(package_dir))
-    except InvalidPackage as invalid:
-        click.echo(RENDERERS["text"](invalid.report), err=True, nl=False)
-        click.echo("Nothing was written: fix the errors above first.", err=True)
-        sys.exit(EXIT_INVALID)
-    except (PackageError, WriteRefused) as error:
-        raise click.ClickException(f"{error}\nNothing was written.") from error
-    except click.ClickException:
-        raise
-    except Exception as error:  # a bug of ours: say so, in one line, with the exit code for it
-        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
-        sys.exit(EXIT_INTERNAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

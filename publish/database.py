@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publish.package import Package, PackageError, Table, insertion_order, iter_rows
+from publish.sql import quote
 
 if TYPE_CHECKING:
     import sqlite3
@@ -19,11 +20,6 @@ SQLITE_TYPES = {
     "boolean": "INTEGER",
     "date": "TEXT",
 }
-
-
-def quote(identifier: str) -> str:
-    """Quote an SQL identifier; some column names (``table``) are keywords."""
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _column_list(names: Sequence[str]) -> str:

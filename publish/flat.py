@@ -251,7 +251,7 @@ def write_file(target: Path, data: bytes) -> Path:
 @click.option("--write", is_flag=True, help=f"Rewrite {FLAT_PATH}; without it, exit 1 when it is out of date.")
 def main(package_dir: Path, write: bool) -> None:
     """Regenerate (--write) or check the committed flat figures table."""
-    from publish.cli import _guarded
+    from publish.guard import guarded as _guarded
 
     target = package_dir / FLAT_PATH
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from publish.database import quote
 from publish.flat import COLUMNS, ID_SEPARATOR, SUMMARY_SEPARATOR, column_descriptions, flat_rows
 from publish.package import Package
+from publish.sql import quote
 
 if TYPE_CHECKING:
     import sqlite3

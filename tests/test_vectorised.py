@@ -215,7 +215,8 @@ def test_numbers_read_as_to_numeric_reads_them(cells: list[str], integer: bool) 
 
     import pandas as pd
 
-    from validate.typed import _INTEGER, _NUMBER, BadCell, _read_column
+    from validate.cells import BadCell
+    from validate.typed import _INTEGER, _NUMBER, _read_column
 
     def frictionless(cell: str) -> float | None:
         try:
@@ -388,7 +389,8 @@ def test_a_numeric_column_read_by_distinct_values_reads_as_cell_by_cell(
     a bad cell, as when each cell is read."""
     import pandas as pd
 
-    from validate.typed import _FEW, BadCell, _by_distinct, _few_distinct, _read_column
+    from validate.cells import BadCell
+    from validate.typed import _FEW, _by_distinct, _few_distinct, _read_column
 
     column = pd.Series((values * (_FEW // len(values) + 2))[: _FEW + 500], dtype="str")
     spec = {"name": "n", "type": kind}

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from validate.cells import BadCell, TypedTable
     from validate.rules import RuleSet
     from validate.text import SourceIndex, SourceText
-    from validate.typed import BadCell, TypedTable
 
 DESCRIPTOR = "datapackage.json"
 DESCRIPTOR_NAMES = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from validate.cells import BadCell, TypedTable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -17,24 +18,6 @@ PARTIAL_DATE = "x-partial-date"
 _INTEGER = r"^[+-]?[0-9]+$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
-@dataclass(frozen=True)
-class BadCell:
-    """A cell that does not read as its field's type."""
-
-    row: int
-    field: str
-    code: str
-    message: str
-
-
-@dataclass
-class TypedTable:
-    """A table's cells as typed values (missing values as NA) and the cells that failed."""
-
-    frame: pd.DataFrame
-    bad: list[BadCell]
 
 
 def missing_values(schema: dict[str, Any]) -> list[str]:

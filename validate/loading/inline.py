@@ -6,13 +6,14 @@ import dataclasses
 import json
 from typing import Any
 
+from validate.cells import BadCell
 from validate.findings import finding
 from validate.loading.csv_read import report_control_characters
 from validate.loading.header import match_header
 from validate.loading.schemas import load_schema
 from validate.model import Package, Table
 from validate.options import Options
-from validate.typed import BadCell, missing_values
+from validate.typed import missing_values
 
 
 def load_inline(pkg: Package, resource: dict[str, Any], index: int, name: str, options: Options, label: str) -> None:
