@@ -22,6 +22,7 @@ import argparse
 import ast
 import copy
 import importlib
+import itertools
 import os
 import signal
 import subprocess
@@ -290,10 +291,11 @@ def mutants(source: str, functions: Sequence[str]) -> Iterator[Mutant]:
     sites = _Sites(functions)
     sites.visit(tree)
     seen: dict[str, int] = {}
+    # Each site's position in walking order, to find its twin in a copy of the tree.
+    position = {id(n): i for i, n in enumerate(ast.walk(tree))}
     for scope, node, operator in sites.found:
         copied = copy.deepcopy(tree)
-        # Find the same node in the copy: walk both trees in step.
-        twin = next(b for a, b in zip(ast.walk(tree), ast.walk(copied), strict=True) if a is node)
+        twin = next(itertools.islice(ast.walk(copied), position[id(node)], None))
         replacement, words = _mutate(twin, operator)
         mutated = _Replace(twin, replacement).visit(copied)
         assert isinstance(mutated, ast.Module)
@@ -377,6 +379,17 @@ def apply(module: ModuleType, tree: ast.Module) -> None:
                 clear()
 
 
+def _run_items(items: list[pytest.Item]) -> int:
+    """Runs collected tests in this process until one fails: 1 if one failed, else 0."""
+    from _pytest.runner import runtestprotocol
+
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        if any(r.failed for r in runtestprotocol(item, log=False, nextitem=following)):
+            return 1  # one failing test kills the mutant
+    return 0
+
+
 class _Plugin:
     """Runs inside one pytest session: collects the tests once, then forks a child per mutant."""
 
@@ -391,7 +404,9 @@ class _Plugin:
             raise SystemExit(f"{self.target.name}: the tests could not be collected")
         module = importlib.import_module(self.target.module)
         items = list(session.items)
-        if self._run(module, None, items) != 0:
+        # The baseline runs here, not in a child: what the tests import lazily (frictionless,
+        # pandera, a package's loaders) is then imported once, and every child starts warm.
+        if _run_items(items) != 0:
             raise SystemExit(f"{self.target.name}: the chosen tests fail on the unmutated code")
         self.failed = report(self.target, self.mutants, self.equivalent, lambda m: self._run(module, m, items))
         return True
@@ -413,14 +428,7 @@ class _Plugin:
                     devnull = os.open(os.devnull, os.O_WRONLY)
                     os.dup2(devnull, 1)
                     os.dup2(devnull, 2)
-                from _pytest.runner import runtestprotocol
-
-                code = 0
-                for index, item in enumerate(items):
-                    following = items[index + 1] if index + 1 < len(items) else None
-                    if any(r.failed for r in runtestprotocol(item, log=False, nextitem=following)):
-                        code = 1
-                        break  # one failing test kills the mutant
+                code = _run_items(items)
             finally:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
