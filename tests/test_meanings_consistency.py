@@ -68,15 +68,26 @@ def _resource(name: str, fields: list[str], numbers: tuple[str, ...] = ()) -> di
     }
 
 
-def build(root: Path, claims: list[Claim], cases: Sequence[tuple[str, float, str]] = ()) -> Package:
-    """A package of the given claims rows (and cases), with a metrics table and the rules above."""
+METRICS_DECLARED = {"resource": "metrics", "id": "metric_id", "unit": "unit", "whole_units": ["count"]}
+
+
+def build(
+    root: Path,
+    claims: list[Claim],
+    cases: Sequence[tuple[str | None, float | None, str]] = (),
+    *,
+    metrics: dict[str, Any] | None = METRICS_DECLARED,
+    rules: dict[str, Any] | None = None,
+) -> Package:
+    """A package of the given claims rows (and cases), with a metrics table (declared as given,
+    or not at all) and the rules above (or others)."""
     root.mkdir(parents=True, exist_ok=True)
     tables = {
         "claims": (CLAIM_FIELDS, [[("" if v is None else v) for v in row] for row in claims]),
         "metrics": (["metric_id", "unit"], [list(m) for m in METRICS]),
         "cases": (
             ["case_id", "subject", "custody_value", "custody_unit"],
-            [[f"c{i}", *c] for i, c in enumerate(cases)],
+            [[f"c{i}", *("" if v is None else v for v in c)] for i, c in enumerate(cases)],
         ),
     }
     for name, (fields, rows) in tables.items():
@@ -84,7 +95,7 @@ def build(root: Path, claims: list[Claim], cases: Sequence[tuple[str, float, str
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(fields)
             writer.writerows(rows)
-    (root / "rules.json").write_text(json.dumps(RULES), encoding="utf-8")
+    (root / "rules.json").write_text(json.dumps(RULES if rules is None else rules), encoding="utf-8")
     descriptor = {
         "name": "boundaries",
         "x-claims": {
@@ -99,7 +110,6 @@ def build(root: Path, claims: list[Claim], cases: Sequence[tuple[str, float, str
                 "dimension": "dimension",
                 "part": "part",
             },
-            "metrics": {"resource": "metrics", "id": "metric_id", "unit": "unit", "whole_units": ["count"]},
             "events": {"resource": "cases", "ordered": [], "subject": "subject"},
             "rules": "rules.json",
             "units_per_year": {"months": 12, "years": 1},
@@ -110,6 +120,8 @@ def build(root: Path, claims: list[Claim], cases: Sequence[tuple[str, float, str
             _resource("cases", ["case_id", "subject", "custody_value", "custody_unit"], ("custody_value",)),
         ],
     }
+    if metrics is not None:
+        descriptor["x-claims"]["metrics"] = metrics  # type: ignore[index]
     (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     return load_package(root, Options())
 
@@ -327,3 +339,57 @@ def test_the_figure_that_contradicts_the_others_is_named_once(tmp_path: Path) ->
     findings = list(check_agreement(build(tmp_path, rows)))
     assert [(f.code, f.line) for f in findings] == [("figures-disagree", 3)]
     assert all(name in findings[0].message for name in ("odd", "a (line 2)", "b (line 4)"))
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        None,  # no metrics table declared: every metric counts whole things
+        {"resource": "metrics", "id": "metric_id"},  # no unit declared: the same
+        {"resource": "metrics", "id": "metric_id", "unit": "unit", "whole_units": ["count", "years"]},
+    ],
+)
+def test_a_metric_counts_whole_things_unless_its_unit_is_declared_otherwise(
+    tmp_path: Path, metrics: dict[str, Any] | None
+) -> None:
+    # Read whole, a total of 10 years to the year is exactly 10, so 10.25 years exceeds it.
+    pkg = build(tmp_path, [claim("t", 10, "rounded", 1, metric="years")], [("op", 123, "months")], metrics=metrics)
+    assert found(check_case_limits, pkg) == {("case-exceeds-total", "cases.csv", 2, "custody_value")}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("op", None, "months"),  # no value
+        (None, 200, "months"),  # no operation
+        ("op", 200, ""),  # no unit
+    ],
+)
+def test_a_case_missing_a_value_unit_or_operation_is_not_judged(
+    tmp_path: Path, case: tuple[str | None, float | None, str]
+) -> None:
+    pkg = build(tmp_path, [claim("t", 10, metric="years")], [case])
+    assert found(check_case_limits, pkg) == set()
+
+
+@pytest.mark.parametrize(("value", "unit"), [("custody_value", "no_such_column"), ("no_such_column", "custody_unit")])
+def test_a_case_limit_naming_a_missing_column_is_skipped(tmp_path: Path, value: str, unit: str) -> None:
+    rules = {"case_limits": [{"id": "r", "value": value, "unit": unit, "whole": "years"}]}
+    pkg = build(tmp_path, [claim("t", 10, metric="years")], [("op", 200, "months")], rules=rules)
+    assert found(check_case_limits, pkg) == set()
+
+
+def test_a_rule_naming_an_unknown_metric_is_not_applied(tmp_path: Path) -> None:
+    rules = {
+        "subsets": [{"id": "s", "part": "part_metric", "whole": "no_such_metric"}],
+        "case_limits": [{"id": "c", "value": "custody_value", "unit": "custody_unit", "whole": "no_such_metric"}],
+    }
+    rows = [claim("w", 1, metric="no_such_metric"), claim("p", 5, metric="part_metric")]
+    pkg = build(tmp_path, rows, [("op", 5, "years")], rules=rules)
+    assert found(check_subsets, pkg) == set()
+    assert found(check_case_limits, pkg) == set()
+
+
+def test_a_claim_without_a_number_is_not_compared(tmp_path: Path) -> None:
+    rows = [claim("a", 10, metric="arrests"), ("b", "op", "arrests", None, "exact", None, "", "")]  # type: ignore[list-item]
+    assert found(check_agreement, build(tmp_path, rows)) == set()

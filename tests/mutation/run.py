@@ -396,6 +396,7 @@ class _Plugin:
     def __init__(self, target: Target, all_mutants: list[Mutant], equivalent: dict[str, str], quiet: bool) -> None:
         self.target, self.mutants, self.equivalent, self.quiet = target, all_mutants, equivalent, quiet
         self.failed = False
+        self.complete = True
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -408,7 +409,9 @@ class _Plugin:
         # pandera, a package's loaders) is then imported once, and every child starts warm.
         if _run_items(items) != 0:
             raise SystemExit(f"{self.target.name}: the chosen tests fail on the unmutated code")
-        self.failed = report(self.target, self.mutants, self.equivalent, lambda m: self._run(module, m, items))
+        self.failed = report(
+            self.target, self.mutants, self.equivalent, lambda m: self._run(module, m, items), self.complete
+        )
         return True
 
     def _run(self, module: ModuleType, mutant: Mutant | None, items: list[pytest.Item]) -> int:
@@ -459,7 +462,11 @@ def load_equivalent(path: Path) -> dict[str, dict[str, str]]:
 
 
 def report(
-    target: Target, all_mutants: list[Mutant], equivalent: dict[str, str], verdict: Callable[[Mutant], int]
+    target: Target,
+    all_mutants: list[Mutant],
+    equivalent: dict[str, str],
+    verdict: Callable[[Mutant], int],
+    complete: bool = True,
 ) -> bool:
     """Judges every mutant of one target, prints its score and survivors; True when it falls short."""
     killed = judged = broken = 0
@@ -489,16 +496,19 @@ def report(
     )
     for mutant in survivors:
         print(f"  SURVIVED line {mutant.line}: {mutant.key}")
-    for key in sorted(set(equivalent) - {m.key for m in all_mutants}):
+    for key in sorted(set(equivalent) - {m.key for m in all_mutants} if complete else ()):
         print(f"  STALE equivalent entry (no such mutant): {key}")
     # Done means both: the score reached, and every survivor explained.
     return bool(survivors) or score < MINIMUM
 
 
-def run_target(target: Target, equivalent: dict[str, str], verbose: bool) -> bool:
-    """Runs every mutant of one target in one pytest session; True when it falls short."""
+def run_target(target: Target, equivalent: dict[str, str], verbose: bool, only: Sequence[str] = ()) -> bool:
+    """Runs every mutant of one target (or those whose key holds one of only) in one pytest session;
+    True when it falls short."""
     source = (ROOT / (target.module.replace(".", "/") + ".py")).read_text(encoding="utf-8")
-    plugin = _Plugin(target, list(mutants(source, target.functions)), equivalent, quiet=not verbose)
+    chosen = [m for m in mutants(source, target.functions) if not only or any(part in m.key for part in only)]
+    plugin = _Plugin(target, chosen, equivalent, quiet=not verbose)
+    plugin.complete = not only
     # The meaning tests need no shared fixture: without tests/conftest.py (which imports the
     # whole validator) the session starts at once.
     args = ["-qq", "-p", "no:cacheprovider", "--noconftest", "-W", "ignore", *target.tests]
@@ -515,6 +525,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--verbose", action="store_true", help="show pytest's output for each mutant")
     parser.add_argument("--minimum", type=float, default=0.9, help="fail below this score (default 0.9)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only mutants whose name holds this text (repeatable)"
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -536,12 +549,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One process per module: each session imports the code under test afresh.
         codes = [subprocess.call([sys.executable, __file__, name, *extra(args)]) for name in chosen]
         return 1 if any(codes) else 0
-    return 1 if run_target(targets[chosen[0]], equivalent.get(chosen[0], {}), args.verbose) else 0
+    return 1 if run_target(targets[chosen[0]], equivalent.get(chosen[0], {}), args.verbose, args.only) else 0
 
 
 def extra(args: argparse.Namespace) -> list[str]:
     """The options to pass on to the process of one module."""
-    return ["--minimum", str(args.minimum), *(["--verbose"] if args.verbose else [])]
+    return [
+        "--minimum",
+        str(args.minimum),
+        *(["--verbose"] if args.verbose else []),
+        *(f"--only={part}" for part in args.only),
+    ]
 
 
 if __name__ == "__main__":
