@@ -78,6 +78,8 @@ def build(
     *,
     metrics: dict[str, Any] | None = METRICS_DECLARED,
     rules: dict[str, Any] | None = None,
+    events: bool = True,
+    register: Sequence[tuple[str, str, list[str]]] = (),
 ) -> Package:
     """A package of the given claims rows (and cases), with a metrics table (declared as given,
     or not at all) and the rules above (or others)."""
@@ -90,6 +92,12 @@ def build(
             [[f"c{i}", *("" if v is None else v for v in c)] for i, c in enumerate(cases)],
         ),
     }
+    if register:
+        tables["register"] = (
+            ["discrepancy_id", "kind", "subject", "summary"],
+            [[d, k, "op", "s"] for d, k, _ in register],
+        )
+        tables["links"] = (["discrepancy_id", "claim_id"], [[d, c] for d, _, claims in register for c in claims])
     for name, (fields, rows) in tables.items():
         with (root / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -120,8 +128,25 @@ def build(
             _resource("cases", ["case_id", "subject", "custody_value", "custody_unit"], ("custody_value",)),
         ],
     }
+    sections: dict[str, Any] = descriptor["x-claims"]  # type: ignore[assignment]
     if metrics is not None:
-        descriptor["x-claims"]["metrics"] = metrics  # type: ignore[index]
+        sections["metrics"] = metrics
+    if not events:
+        del sections["events"]
+    if register:
+        sections["register"] = {
+            "resource": "register",
+            "id": "discrepancy_id",
+            "kind": "kind",
+            "subject": "subject",
+            "summary": "summary",
+            "links": "links",
+            "link_entry": "discrepancy_id",
+            "link_claim": "claim_id",
+        }
+        resources: list[dict[str, Any]] = descriptor["resources"]  # type: ignore[assignment]
+        resources.append(_resource("register", ["discrepancy_id", "kind", "subject", "summary"]))
+        resources.append(_resource("links", ["discrepancy_id", "claim_id"]))
     (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     return load_package(root, Options())
 
@@ -393,3 +418,62 @@ def test_a_rule_naming_an_unknown_metric_is_not_applied(tmp_path: Path) -> None:
 def test_a_claim_without_a_number_is_not_compared(tmp_path: Path) -> None:
     rows = [claim("a", 10, metric="arrests"), ("b", "op", "arrests", None, "exact", None, "", "")]  # type: ignore[list-item]
     assert found(check_agreement, build(tmp_path, rows)) == set()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "disagree"),
+    [
+        # years are continuous: 'fewer than 10' excludes 10 itself, 'at most 10' includes it
+        ((10, "fewer_than"), (10, "exact"), True),
+        ((10, "at_most"), (10, "exact"), False),
+        ((10, "more_than"), (10, "exact"), True),
+        ((10, "more_than"), (10.5, "exact"), False),
+        ((10, "fewer_than"), (9.5, "exact"), False),
+    ],
+)
+def test_continuous_figures_disagree_only_across_an_open_end(
+    tmp_path: Path, first: tuple[float, str], second: tuple[float, str], disagree: bool
+) -> None:
+    rows = [claim("a", *first, metric="years"), claim("b", *second, metric="years")]
+    expected = {("figures-disagree", "claims.csv", 3, "value")} if disagree else set()
+    assert found(check_agreement, build(tmp_path / "one", rows)) == expected
+    assert found(check_agreement, build(tmp_path / "two", rows[::-1])) == expected
+
+
+def test_case_limits_need_declared_events(tmp_path: Path) -> None:
+    pkg = build(tmp_path, [claim("t", 10, metric="years")], [("op", 20, "years")], events=False)
+    assert found(check_case_limits, pkg) == set()
+
+
+@pytest.mark.parametrize("exact_first", [True, False])
+def test_a_part_stated_twice_counts_by_its_narrower_statement_in_either_order(
+    tmp_path: Path, exact_first: bool
+) -> None:
+    # Part a is 5, and also 'at most 6' (0 to 6): read as 5, the parts add up to 11, over 10.
+    statements = [part("a-exact", 5, "force", "a"), part("a-at-most", 6, "force", "a", "at_most")]
+    rows = [claim("total", 10, metric="arrests"), *statements[:: 1 if exact_first else -1], part("b", 6, "force", "b")]
+    assert found(check_breakdowns, build(tmp_path, rows)) == {("breakdown-sum", "claims.csv", 2, "value")}
+
+
+@pytest.mark.parametrize(("dimension", "within"), [("force", False), ("offence", True)])
+def test_a_breakdown_finding_says_whether_parts_may_fall_short(tmp_path: Path, dimension: str, within: bool) -> None:
+    rows = [claim("total", 10, metric="arrests"), part("a", 4, dimension, "a"), part("b", 7, dimension, "b")]
+    (message,) = [f.message for f in check_breakdowns(build(tmp_path, rows))]
+    assert message.endswith(" (parts may not exceed the total)") is within
+
+
+def test_a_registered_disagreement_is_acknowledged_and_a_stale_entry_reported(tmp_path: Path) -> None:
+    rows = [claim("a", 10, metric="arrests"), claim("b", 11, metric="arrests"), claim("c", 11, metric="arrests")]
+    register = [
+        ("known", "figures", ["a", "b"]),  # a and b disagree: acknowledged
+        ("stale", "figures", ["b", "c"]),  # b and c agree: stale
+        ("periods-entry", "periods", ["a", "c"]),  # another kind: not this check's
+        ("half", "figures", ["a"]),  # lists only one of the pair a, c: a and c stay open
+    ]
+    pkg = build(tmp_path, rows, register=register)
+    assert found(check_agreement, pkg) == {
+        ("discrepancy-acknowledged", "register.csv", 2, "discrepancy_id"),
+        ("discrepancy-stale", "register.csv", 3, "discrepancy_id"),
+        ("discrepancy-stale", "register.csv", 5, "discrepancy_id"),
+        ("figures-disagree", "claims.csv", 4, "value"),  # a and c: one pair each, the later row named
+    }
