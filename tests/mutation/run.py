@@ -14,6 +14,10 @@ tree is written, and a mutant costs its tests' run time, not an interpreter star
 collection. mutmut was the first choice, but mutmut 3 mutates only inside functions, and the
 module-level tables (the qualifier readings, the number words) are the meaning most worth
 pinning.
+
+Not mutated: docstrings, annotations, decorators, a class body's own statements (field
+defaults), and operators that build strings or patterns (swapping them only breaks the import).
+A mutant that still breaks the import is not counted in the score; the report says how many.
 """
 
 from __future__ import annotations
