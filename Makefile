@@ -93,3 +93,11 @@ verdicts: $(STAMP)
 .PHONY: fuzz
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz_harness.py --cases 470 --seed 1 --jobs 2
+
+# ---- mutation testing (tests/mutation/) ----
+# How many small wrong changes to the semantic core (qualifier readings, number words, dates,
+# the scanner, the consistency arithmetic) the tests catch: each module's score and survivors,
+# in a few minutes. Not part of `make test`; it needs nothing beyond the test extra.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/run.py
