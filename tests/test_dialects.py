@@ -80,6 +80,25 @@ def test_bad_cell_in_a_semicolon_file(pkg: Path) -> None:
     assert located(report) == {("type-error", "data/gdp.csv", 3, "Year")}
 
 
+def test_bad_cell_in_a_file_split_by_a_character_arrow_cannot_take(pkg: Path) -> None:
+    # Arrow's reader takes only ASCII syntax characters; the csv module reads the rest.
+    write_table(pkg, "data/gdp.csv", with_cell(2, "Year", "2O21"), separator="§")
+    add_resource(pkg, gdp_resource("data/gdp.csv", dialect={"delimiter": "§"}))
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("type-error", "data/gdp.csv", 3, "Year")}
+
+
+def test_a_nul_delimiter_is_read_not_a_crash(pkg: Path) -> None:
+    # The file still splits its cells by commas, so under a NUL delimiter each row is one cell:
+    # the header does not match the schema. A finding, never an internal error.
+    write_table(pkg, "data/gdp.csv", GDP_ROWS)
+    add_resource(pkg, gdp_resource("data/gdp.csv", dialect={"delimiter": "\u0000"}))
+    code, report = run(pkg)
+    assert code == 1
+    assert {file for _, file, _, _ in located(report)} == {"data/gdp.csv"}
+
+
 def test_bad_cell_in_a_tsv(pkg: Path) -> None:
     write_table(pkg, "data/gdp.tsv", with_cell(1, "Value", "n/a"), separator="\t")
     add_resource(pkg, gdp_resource("data/gdp.tsv", format="tsv"))

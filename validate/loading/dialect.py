@@ -20,8 +20,11 @@ class Dialect:
 
     @property
     def fast(self) -> bool:
-        """Arrow's reader can read it: it neither skips initial spaces nor comment rows."""
-        return not self.skip_initial_space and self.comment_char is None
+        """Arrow's reader can read it: it neither skips initial spaces nor comment rows, and its
+        syntax characters are ASCII other than NUL (all Arrow takes; the csv module takes any)."""
+        characters = (self.delimiter, self.quote_char, self.escape_char)
+        plain = all(c is None or (c.isascii() and c != "\0") for c in characters)
+        return plain and not self.skip_initial_space and self.comment_char is None
 
     def csv_options(self) -> dict[str, Any]:
         """Keyword arguments for csv.reader."""
