@@ -1647,18 +1647,29 @@ def _judge_added(layout: Layout, before: Snapshot, after: Snapshot) -> list[str]
     return failures + _kept_formats(layout)
 
 
+def _common_start(first: str, second: str) -> int:
+    """How many characters the two strings share from their start."""
+    shared = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared
+
+
 def _kept_formats(layout: Layout) -> list[str]:
-    """The descriptor's old lines still in order and the sources table's old bytes kept, line endings too."""
+    """The descriptor's old text kept whole, with the new resource as one inserted span (so its
+    indentation, key order and line endings stand, a one-line descriptor included), and the
+    sources table's old bytes kept, line endings too."""
     failures = []
     original = layout.original_descriptor
-    lines = (layout.package / "datapackage.json").read_text(encoding="utf-8").splitlines()
-    position = 0
-    for line in original:
-        while position < len(lines) and lines[position] != line:
-            position += 1
-        if position == len(lines):
-            failures.append(f"descriptor-format: the line {line.strip()[:80]!r} was rewritten")
-            break
+    text = (layout.package / "datapackage.json").read_text(encoding="utf-8", errors="replace")
+    before = "\n".join(original)
+    after = "\n".join(text.splitlines())
+    head = _common_start(before, after)
+    tail = _common_start(before[head:][::-1], after[head:][::-1])
+    if head + tail < len(before):
+        failures.append(f"descriptor-format: the text {before[head : len(before) - tail][:80]!r} was rewritten")
     table_before, table_path = layout.original_sources, layout.sources_path
     if table_before:
         table = (layout.package / table_path).read_bytes()

@@ -127,6 +127,24 @@ def test_judge_catches_add_source_rewriting_the_descriptor(tmp_path: Path) -> No
     assert [f.split(":")[0] for f in failures] == ["descriptor-format"]
 
 
+def test_judge_lets_add_source_insert_into_a_one_line_descriptor(tmp_path: Path) -> None:
+    """A descriptor written on one line stays one line: the new resource inserted as one span is
+    the file's own formatting kept; any other change to the old text is not."""
+    case, layout = _layout(tmp_path, "add-source")
+    layout.sources_path, _ = fuzz._sources(layout)
+    path = layout.package / "datapackage.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    fuzz._remember_formats(layout)
+    before = fuzz.snapshot(layout.root)
+    one_line = path.read_text(encoding="utf-8")
+    end = one_line.rindex("]")
+    path.write_text(one_line[:end] + ', {"name": "archive-new", "path": "data/archive/001_new.txt"}' + one_line[end:])
+    (layout.package / "data" / "archive" / "001_new.txt").write_bytes(layout.source_text.read_bytes())
+    assert _judge(case, layout, before, 0, "") == []
+    path.write_text(path.read_text(encoding="utf-8").replace('"name": ', '"name":', 1), encoding="utf-8")
+    assert [f.split(":")[0] for f in _judge(case, layout, before, 0, "")] == ["descriptor-format"]
+
+
 @pytest.mark.parametrize("refused", [1, 2])
 def test_judge_wants_a_refused_add_source_to_change_nothing(tmp_path: Path, refused: int) -> None:
     """A refusal that leaves a new archive behind is a write outside the allowed outputs."""
