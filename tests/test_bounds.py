@@ -361,6 +361,22 @@ def test_a_declared_field_empty_in_every_row_is_one_declaration_invalid(pkg: Pat
     assert located(report) == {("declaration-invalid", DESCRIPTOR, line, where)}
 
 
+@pytest.mark.parametrize(("section", "index", "prop"), [("claims", None, "source"), ("coverage", 0, "id")])
+def test_an_optional_field_that_locates_rows_empty_in_every_row_is_one_declaration_invalid(
+    pkg: Path, section: str, index: int | None, prop: str
+) -> None:
+    # Optional, but once declared it says whose a row is: all empty, its checks would stop in silence.
+    descriptor = json.loads((pkg / DESCRIPTOR).read_text(encoding="utf-8"))
+    declared = descriptor["x-claims"][section]
+    resource = (declared if index is None else declared[index])["resource"]
+    rows = rows_of(pkg, resource)
+    column = next(name for name in rows[0] if not any(row[name] for row in rows))
+    line, where = declare(pkg, section, prop, column, index)
+    code, report = run(pkg)
+    assert code == 1
+    assert located(report) == {("declaration-invalid", DESCRIPTOR, line, where)}
+
+
 def test_a_declared_resource_that_is_not_a_table_is_one_declaration_invalid(pkg: Path) -> None:
     descriptor = json.loads((pkg / DESCRIPTOR).read_text(encoding="utf-8"))
     text_resource = next(r["name"] for r in descriptor["resources"] if "schema" not in r)

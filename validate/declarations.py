@@ -386,6 +386,10 @@ of which a table may hold several columns (a sentence, a licence, a child's stat
 package fills for none of its rows yet. Every other required property names a field that
 identifies or locates each row, and a field empty in every row would leave its check nothing
 to check, in silence."""
+LOCATING = {("claims", "source"), ("events", "subject"), ("events", "source"), ("coverage", "id")}
+"""Optional properties that, once declared, say which source or subject a row belongs to or where
+it is printed: a field empty in every row would turn the checks that read them off in silence
+(figures of no source, events of no subject), so it is a problem as for a required property."""
 WHOLE_LIST_SECTIONS = {"coverage"}
 """List sections whose records make one promise together: one that cannot be read sets the
 whole section aside (every printed number must be a figure of some record)."""
@@ -498,6 +502,7 @@ def _field_problem(section: str, prop: str, resource: str, name: str, loaded: Lo
     if fields[name] not in wanted:
         needed = " or ".join(wanted)
         return f"names field {name!r}, a {fields[name]} field of {resource!r}; {section}.{prop} needs a {needed} field"
-    if required and (section, prop) not in MAY_BE_EMPTY and loaded.empty(resource, name):
+    locates = (required and (section, prop) not in MAY_BE_EMPTY) or (section, prop) in LOCATING
+    if locates and loaded.empty(resource, name):
         return f"names field {name!r}, which is empty in every row of {resource!r}: no row could be checked"
     return None
