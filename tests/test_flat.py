@@ -70,6 +70,14 @@ MEANING = {
     "approximate": lambda n, u: (n - u / 2, n + u / 2, False, True),
     "rounded": lambda n, u: (n - u / 2, n + u / 2, False, True),
     "hundreds": lambda n, u: (2 * n, 10 * n, False, True),
+    "nearly": lambda n, u: (n - u, n, False, True),
+    "at_most": lambda n, u: (0, n, False, False),
+    "fewer_than": lambda n, u: (0, n, False, True),
+    "dozens": lambda n, u: (2 * n, 12 * n, False, True),
+    "scores": lambda n, u: (2 * n, 20 * n, False, True),
+    "thousands": lambda n, u: (2 * n, 10 * n, False, True),
+    "tens_of_thousands": lambda n, u: (2 * n, 10 * n, False, True),
+    "hundreds_of_thousands": lambda n, u: (2 * n, 10 * n, False, True),
 }
 
 
