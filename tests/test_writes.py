@@ -207,18 +207,23 @@ def test_a_package_file_that_is_a_symlink_is_not_shipped(site: Path) -> None:
     assert_refused_untouched(build(site), site, before)
 
 
-def test_a_clean_build_writes_only_its_three_files_and_safe_entries(site: Path) -> None:
+def test_a_clean_build_writes_only_its_five_files_and_safe_entries(site: Path) -> None:
     before = snapshot(site)
     result = build(site)
     assert result.exit_code == 0, result.output
     assert snapshot(site, skip=site / "dist") == before
     stem = "{name}-{version}".format(**json.loads((site / "package" / "datapackage.json").read_bytes()))
+    # The database, its datasette metadata, the release zip, the flat figures CSV and the workbook.
     assert sorted(p.name for p in (site / "dist").iterdir()) == sorted(
-        [f"{stem}.sqlite", f"{stem}.zip", "metadata.json"]
+        [f"{stem}.sqlite", f"{stem}.zip", "metadata.json", f"{stem}-figures.csv", f"{stem}.xlsx"]
     )
     with zipfile.ZipFile(site / "dist" / f"{stem}.zip") as archive:
         for name in archive.namelist():
             assert name.startswith(f"{stem}/") and ".." not in name.split("/")
+    # The workbook is a zip too: none of its entries may point outside it.
+    with zipfile.ZipFile(site / "dist" / f"{stem}.xlsx") as workbook:
+        for name in workbook.namelist():
+            assert not name.startswith("/") and ".." not in name.split("/")
 
 
 # The writer itself, for what the commands above cannot reach.
