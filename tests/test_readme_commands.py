@@ -82,7 +82,8 @@ def test_the_sqlite_and_duckdb_queries(clone: Path) -> None:
     run_all(clone, ["make build"])  # the README's way to dist/, given in its text
     (database,) = re.findall(r"sqlite3 -header -column (\S+)", README)
     queries = re.findall(r"^```sql\n(.*?)^```$", README, flags=re.MULTILINE | re.DOTALL)
-    assert len(queries) == 2
+    # The flat-table question in "Get the data" (DuckDB), the SQLite query and the DuckDB query.
+    assert len(queries) == 3
     for query in queries:
         if "read_csv(" in query:
             done = sh(clone, 'python -c "import duckdb, sys; duckdb.sql(sys.stdin.read()).show()"', stdin=query)
