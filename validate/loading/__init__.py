@@ -14,26 +14,18 @@ from typing import Any
 from validate.declarations import read_declarations
 from validate.findings import finding
 from validate.loading.ahead import Ahead, read_ahead
-from validate.loading.byte_scans import has_control_byte
-from validate.loading.csv_read import parse_csv, report_control_characters
 from validate.loading.declared import judge_declarations
-from validate.loading.dialect import read_dialect
 from validate.loading.files import json_limit, read_file
-from validate.loading.header import match_header, positional_header
 from validate.loading.inline import load_inline
-from validate.loading.integrity import check_integrity
 from validate.loading.multipart import load_multipart
 from validate.loading.paths import forget_folders, path_problem, paths_of, same_file
-from validate.loading.refusals import bad_dialect, remote_references
+from validate.loading.refusals import remote_references
 from validate.loading.rules import load_rules
-from validate.loading.schemas import load_schema
 from validate.loading.structured import read_json
 from validate.loading.structured_yaml import read_yaml
+from validate.loading.tables import load_table, only_lf
 from validate.model import DESCRIPTOR, DESCRIPTOR_NAMES, Package, Table
 from validate.options import Options
-
-LINE_ENDINGS = "x-line-endings"
-"""Descriptor property by which a package declares its own line-ending rule ("LF": LF only)."""
 
 __all__ = ["Package", "Table", "load_package", "path_problem", "read_file", "resource_label"]
 
@@ -138,7 +130,7 @@ def _load_resource(
         for i, problem in unsafe:
             pkg.findings.append(finding("unsafe-path", pkg.descriptor_name, None, f"{label}.path[{i}]", problem))
         if not unsafe and (resource.get("type") == "table" or "schema" in resource):
-            lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
+            lf_only = only_lf(pkg)
             table = name if isinstance(name, str) else path[0]
             load_multipart(pkg, resource, index, table, path, options, label, lf_only)
         return  # the bytes of a multipart file that is not a table are not checked
@@ -160,41 +152,3 @@ def resource_label(resource: dict[str, Any], index: int) -> str:
     """How findings name a resource: resources[name], or resources[index] when it has no name."""
     name = resource.get("name")
     return f"resources[{name}]" if isinstance(name, str) and name else f"resources[{index}]"
-
-
-def load_table(
-    pkg: Package,
-    resource: dict[str, Any],
-    index: int,
-    name: str,
-    path: str,
-    options: Options,
-    label: str,
-    ahead: Ahead | None = None,
-) -> None:
-    """Read one CSV resource and its schema into a Table, or record why it cannot be read."""
-    if bad_dialect(pkg, resource, index, label):
-        return
-    schema = load_schema(pkg, resource, index, options, label)
-    # Read ahead (validate.loading.ahead), the file passed the checks read_file makes.
-    data = (ahead.bytes_of(path) if ahead else None) or read_file(
-        pkg.root, path, options.max_file_bytes, pkg, pkg.descriptor_name, f"{label}.path"
-    )
-    if schema is None or data is None:
-        return
-    check_integrity(pkg, resource, path, data)
-    before = len(pkg.findings)
-    dialect = read_dialect(resource)
-    lf_only = pkg.descriptor is not None and pkg.descriptor.get(LINE_ENDINGS) == "LF"
-    started = ahead.parse_of(data, dialect) if ahead else None
-    parsed = parse_csv(data, path, options, pkg, dialect, lf_only, started)
-    if parsed is None:
-        return
-    header, raw, lines = parsed
-    incomplete = any(f.code == "ragged-row" and not f.message.endswith("ignored") for f in pkg.findings[before:])
-    if not dialect.header:
-        header = positional_header(schema, len(header))
-    frame, names = match_header(header, raw, schema, path, pkg)
-    if has_control_byte(data):
-        report_control_characters(raw, lines, names, path, pkg)
-    pkg.tables[name] = Table(name, path, schema, frame, lines, incomplete)
