@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from validate.runner import Report, validate_package
 
 __all__ = ["CODES", "Code", "Finding", "Options", "Report", "validate_package"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 # A marker other distributions named ``validate`` do not have, so a test can prove
 # the environment resolves the import name to this project.
 PROJECT = "uk-online-csa-policing"
