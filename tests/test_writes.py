@@ -303,7 +303,10 @@ def test_docs_write_writes_the_readme_in_place(tmp_path: Path, monkeypatch: pyte
     result = CliRunner().invoke(docs.main, ["--write"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == current
-    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+    # The README and its threat model's copy, and nothing else: no temporary file left behind.
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == ["README.md", "docs/threat-model.md"]
+    assert (tmp_path / docs.THREAT_MODEL).read_bytes() == (ROOT / docs.THREAT_MODEL).read_bytes()
 
 
 def test_chart_refuses_an_output_that_is_a_link(site: Path) -> None:
